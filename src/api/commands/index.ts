@@ -1,0 +1,25 @@
+/** The command table: every command the CLI and the HTTP API know. */
+import type { Command } from '../command.ts'
+import { blockCommands } from './block.ts'
+import { ipfsCommands } from './ipfs.ts'
+import { lpkiCommands } from './lpki.ts'
+import { nodeCommands } from './node.ts'
+import { pinCommands } from './pin.ts'
+import { repoCommands } from './repo.ts'
+import { swarmCommands } from './swarm.ts'
+
+export const commands: Command[] = [
+  ...nodeCommands,
+  ...lpkiCommands,
+  ...swarmCommands,
+  ...ipfsCommands,
+  ...pinCommands,
+  ...repoCommands,
+  ...blockCommands,
+]
+
+/** Finds a command by its words, e.g. ['ipfs', 'pin', 'add']. */
+export function findCommand(words: string[]): Command | undefined {
+  const name = words.join(' ')
+  return commands.find(c => c.path.join(' ') === name)
+}

@@ -1,0 +1,122 @@
+/**
+ * Runs a node command from the CLI: uploads files when the command takes
+ * them, then prints the reply — JSON, a stream of JSON lines, or bytes.
+ */
+import { mkdir, open } from 'node:fs/promises'
+import { dirname, join, resolve, sep } from 'node:path'
+import { SingleBar } from 'cli-progress'
+import type { Command, Options } from '../api/command.ts'
+import { callApi } from './node-client.ts'
+import { collectUploads, multipartBody } from './upload.ts'
+import { printJson, stdoutLines, writeStdout } from './output.ts'
+import { readTar } from '../utils/tar.ts'
+import { InvalidInputError, LeitherError } from '../utils/errors.ts'
+import { parseIpfsPath } from '../ipfs/ipfs-path.ts'
+
+export interface InvokeInit {
+  baseUrl: string
+  /** The root whose node we call (for "not running" messages); undefined with -n. */
+  root?: string
+  args: string[]
+  options: Options
+  json: boolean
+}
+
+/** Show a progress bar only for people (a TTY) and only when it is worth it. */
+const PROGRESS_MIN_BYTES = 8 * 1024 * 1024
+
+async function * ndjsonLines(body: ReadableStream<Uint8Array>): AsyncGenerator<any> {
+  const dec = new TextDecoder()
+  let buf = ''
+  for await (const chunk of body as any as AsyncIterable<Uint8Array>) {
+    buf += dec.decode(chunk, { stream: true })
+    let nl: number
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl).trim()
+      buf = buf.slice(nl + 1)
+      if (line !== '') yield JSON.parse(line)
+    }
+  }
+  if (buf.trim() !== '') yield JSON.parse(buf)
+}
+
+export async function invokeNodeCommand(cmd: Command, init: InvokeInit): Promise<void> {
+  let args = init.args
+  let body: ReadableStream<Uint8Array> | undefined
+  let contentType: string | undefined
+  let bar: SingleBar | undefined
+  if (cmd.uploadsFiles === true) {
+    const entries = await collectUploads(init.args, { recursive: init.options.recursive === true, hidden: init.options.hidden === true })
+    const total = entries.reduce((n, e) => n + e.size, 0)
+    if (process.stderr.isTTY && !init.json && total >= PROGRESS_MIN_BYTES) {
+      bar = new SingleBar({ stream: process.stderr, format: '{bar} {percentage}% | {value_mb}/{total_mb} MiB | {speed} MiB/s', hideCursor: true })
+      bar.start(total, 0, { value_mb: '0.0', total_mb: (total / 1048576).toFixed(1), speed: '0' })
+    }
+    let sent = 0
+    const started = Date.now()
+    const upload = multipartBody(entries, n => {
+      sent += n
+      bar?.update(sent, { value_mb: (sent / 1048576).toFixed(1), speed: (sent / 1048576 / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(1) })
+    })
+    body = upload.body
+    contentType = upload.contentType
+    args = []
+  }
+  const query: Record<string, string | number | boolean | undefined> = {}
+  for (const [k, v] of Object.entries(init.options)) if (v !== undefined) query[k] = v
+  let res: Response
+  try {
+    res = await callApi(init.baseUrl, cmd.path, { args, query, body, contentType }, init.root)
+  } finally {
+    bar?.stop()
+  }
+
+  if (cmd.output === 'json') {
+    const value = await res.json()
+    if (init.json) printJson(value)
+    else cmd.render?.(value, stdoutLines, init.options)
+    return
+  }
+  if (cmd.output === 'ndjson') {
+    const values: any[] = []
+    for await (const value of ndjsonLines(res.body!)) {
+      if (value?.Type === 'error') throw new LeitherError('internal', value.Message)
+      values.push(value)
+      if (init.json) process.stdout.write(JSON.stringify(value) + '\n')
+      else cmd.render?.(value, stdoutLines, init.options)
+    }
+    if (!init.json) cmd.renderEnd?.(values, stdoutLines, init.options)
+    return
+  }
+  if (cmd.path.join(' ') === 'ipfs get') return extractGet(res, init)
+  for await (const chunk of res.body as any as AsyncIterable<Uint8Array>) await writeStdout(chunk)
+}
+
+/** `ipfs get`: unpack the node's tar stream under the output path, never outside it. */
+async function extractGet(res: Response, init: InvokeInit): Promise<void> {
+  const path = parseIpfsPath(init.args[0]!)
+  const rootName = path.segments.at(-1) ?? path.cid.toString()
+  const target = resolve(typeof init.options.output === 'string' ? init.options.output : rootName)
+  const base = dirname(target)
+  let files = 0
+  for await (const entry of readTar(res.body as any as AsyncIterable<Uint8Array>)) {
+    const rel = entry.path === rootName ? '' : entry.path.slice(rootName.length + 1)
+    const dest = rel === '' ? target : join(target, rel)
+    if (dest !== target && !dest.startsWith(target + sep)) throw new InvalidInputError(`refusing to write outside "${target}": "${entry.path}"`)
+    if (!dest.startsWith(base)) throw new InvalidInputError(`refusing to write "${dest}"`)
+    if (entry.type === 'directory') {
+      await mkdir(dest, { recursive: true })
+      continue
+    }
+    await mkdir(dirname(dest), { recursive: true })
+    const fh = await open(dest, 'w')
+    try {
+      for await (const chunk of entry.content) await fh.write(chunk)
+    } finally {
+      await fh.close()
+    }
+    files++
+  }
+  if (init.json) printJson({ Path: target, Files: files })
+  else stdoutLines.line(`Saving file(s) to ${target}`)
+}

@@ -1,0 +1,97 @@
+/**
+ * SystemVars.json: the node's config (SPEC §1). Created with defaults on first
+ * start; never overwritten when it is unreadable, so a typo cannot cost a user
+ * their settings. Unknown keys are kept, so newer versions' keys survive.
+ */
+import { readFile, writeFile, rename } from 'node:fs/promises'
+import { join } from 'node:path'
+import { z } from 'zod'
+import { InvalidInputError, UnavailableError } from '../utils/errors.ts'
+
+export const SYSTEM_VARS_FILE = 'SystemVars.json'
+
+const port = z.number().int().min(0).max(65535)
+
+export const SystemVarsSchema = z.looseObject({
+  /** HTTP port: API, gateway, apps (0 = any free port). */
+  ServicePort: port.default(8000),
+  /** libp2p TCP port; null = ServicePort + 1 (or any free port when ServicePort is 0). */
+  SwarmPort: port.nullable().default(null),
+  /** Multiaddrs (with /p2p/<peer>) to join the network through. */
+  Bootstrap: z.array(z.string()).default([]),
+  /** mDNS discovery and the LAN DHT. */
+  LAN: z.boolean().default(true),
+  /** Public addresses (IPs or multiaddrs) to announce besides the detected ones. */
+  FixedAddr: z.array(z.string()).default([]),
+  /** CIDR blacklist for inbound and outbound connections. */
+  Filters: z.array(z.string()).default([]),
+  /** Redis protocol port (0 = any free port). */
+  RespPort: port.default(6379),
+  /** Address the Redis protocol binds to; loopback unless the owner opens it. */
+  RespBind: z.string().default('127.0.0.1'),
+  /** Subsystems not to start (e.g. "resp", "mdns", "dht"). */
+  NOStart: z.array(z.string()).default([]),
+  /** Largest HTTP request body the API accepts, in bytes. */
+  MaxBodyBytes: z.number().int().positive().default(4 * 1024 * 1024 * 1024),
+  /** Seconds the gateway waits for content before answering 504. */
+  GatewayTimeout: z.number().positive().default(30),
+})
+
+export type SystemVars = z.infer<typeof SystemVarsSchema>
+
+export function defaultSystemVars(): SystemVars {
+  return SystemVarsSchema.parse({})
+}
+
+/** Validates a parsed JSON value; `file` names the source in errors. */
+export function parseSystemVars(value: unknown, file = SYSTEM_VARS_FILE): SystemVars {
+  const result = SystemVarsSchema.safeParse(value)
+  if (!result.success) {
+    const issue = result.error.issues[0]!
+    const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)'
+    throw new InvalidInputError(`config file "${file}" is invalid at ${where}: ${issue.message}`)
+  }
+  return result.data
+}
+
+/**
+ * Reads the root's SystemVars.json, creating it with defaults when missing.
+ * A file that exists but does not parse is an error naming the file.
+ */
+export async function loadSystemVars(root: string): Promise<SystemVars> {
+  const file = join(root, SYSTEM_VARS_FILE)
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (err: any) {
+    if (err?.code !== 'ENOENT') throw new UnavailableError(`cannot read config file "${file}": ${err?.message ?? err}`)
+    const vars = defaultSystemVars()
+    await saveSystemVars(root, vars)
+    return vars
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (err: any) {
+    throw new InvalidInputError(`config file "${file}" is not valid JSON: ${err?.message ?? err}`)
+  }
+  return parseSystemVars(json, file)
+}
+
+/** Writes atomically (temp file + rename), so a crash never leaves half a config. */
+export async function saveSystemVars(root: string, vars: SystemVars): Promise<void> {
+  const file = join(root, SYSTEM_VARS_FILE)
+  const tmp = `${file}.tmp-${process.pid}`
+  try {
+    await writeFile(tmp, JSON.stringify(vars, null, 2) + '\n')
+    await rename(tmp, file)
+  } catch (err: any) {
+    throw new UnavailableError(`cannot write config file "${file}": ${err?.message ?? err}`)
+  }
+}
+
+/** The swarm port a config asks for, after the ServicePort+1 rule. */
+export function swarmPortOf(vars: SystemVars): number {
+  if (vars.SwarmPort != null) return vars.SwarmPort
+  return vars.ServicePort === 0 ? 0 : vars.ServicePort + 1
+}

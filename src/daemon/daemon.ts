@@ -1,0 +1,111 @@
+/**
+ * The composition root: lock the root, load config and key, build the node,
+ * bind the listeners, write `api`/`ports.json`, and stop gracefully on a
+ * signal or a shutdown call.
+ */
+import { access, constants, mkdir, stat } from 'node:fs/promises'
+import { Hono } from 'hono'
+import { loadSystemVars, type SystemVars } from '../config/index.ts'
+import { LeitherNode } from '../node/node.ts'
+import { loadOrCreateHostKey } from '../node/host-key.ts'
+import { createApiRouter } from '../api/router.ts'
+import { createIpfsGateway } from '../gateway/index.ts'
+import { lockRoot } from './root-lock.ts'
+import { listenHttp } from './http-listener.ts'
+import { removeRunFiles, writeRunFiles } from './run-files.ts'
+import { logger } from '../utils/logger.ts'
+import { UnavailableError } from '../utils/errors.ts'
+
+const log = logger('daemon')
+
+/** Flags that override SystemVars.json for one run. */
+export interface RunOverrides {
+  port?: number
+  swarmPort?: number
+  respPort?: number
+  bootstrap?: string[]
+  noLan?: boolean
+}
+
+export function applyOverrides(vars: SystemVars, o: RunOverrides): SystemVars {
+  return {
+    ...vars,
+    ...(o.port != null ? { ServicePort: o.port } : {}),
+    ...(o.swarmPort != null ? { SwarmPort: o.swarmPort } : {}),
+    ...(o.respPort != null ? { RespPort: o.respPort } : {}),
+    ...(o.bootstrap != null ? { Bootstrap: o.bootstrap } : {}),
+    ...(o.noLan === true ? { LAN: false } : {}),
+  }
+}
+
+async function prepareRoot(root: string): Promise<void> {
+  try {
+    await mkdir(root, { recursive: true })
+    if (!(await stat(root)).isDirectory()) throw new Error('not a directory')
+    await access(root, constants.W_OK)
+  } catch (err: any) {
+    throw new UnavailableError(`node root "${root}" is not a writable directory: ${err?.message ?? err}`)
+  }
+}
+
+export interface RunningNode {
+  node: LeitherNode
+  apiUrl: string
+  /** Resolves when the node has fully stopped. */
+  stopped: Promise<void>
+  stop(): Promise<void>
+}
+
+export async function startDaemon(root: string, overrides: RunOverrides = {}): Promise<RunningNode> {
+  await prepareRoot(root)
+  const lock = await lockRoot(root)
+  const cleanups: Array<() => Promise<void>> = [() => lock.release()]
+  const unwind = async () => {
+    for (const fn of cleanups.reverse()) await fn().catch(err => log.warn(`cleanup: ${err?.message ?? err}`))
+  }
+  try {
+    const config = applyOverrides(await loadSystemVars(root), overrides)
+    const privateKey = await loadOrCreateHostKey(root)
+    const node = await LeitherNode.open({ root, config, privateKey })
+    cleanups.push(() => node.stop())
+    await node.start()
+
+    let stopRequested: (() => void) | undefined
+    const app = new Hono()
+    let listener: Awaited<ReturnType<typeof listenHttp>> | undefined
+    app.route('/', createApiRouter({
+      node,
+      remoteAddress: c => listener?.remoteAddress(c),
+      shutdown: () => setTimeout(() => stopRequested?.(), 50),
+    }))
+    app.route('/', createIpfsGateway({ blockstore: node.helia.blockstore, unixfs: node.unixfs, timeoutMs: config.GatewayTimeout * 1000 }))
+    app.get('/', c => c.text(`Leither node ${node.id}\nPeerId ${node.peerId}\n`))
+
+    listener = await listenHttp(app, config.ServicePort, config.MaxBodyBytes)
+    cleanups.push(() => listener!.close())
+    const apiUrl = `http://127.0.0.1:${listener.port}`
+    cleanups.push(() => removeRunFiles(root))
+    await writeRunFiles(root, apiUrl, {
+      http: listener.port,
+      swarm: node.libp2p.getMultiaddrs().map(a => a.toString()),
+    })
+    log.info(`node ${node.id} (${node.peerId}) ready: api ${apiUrl}, root ${root}`)
+
+    let stopping: Promise<void> | undefined
+    let markStopped!: () => void
+    const stopped = new Promise<void>(resolve => { markStopped = resolve })
+    const stop = () => {
+      stopping ??= (async () => {
+        log.info('stopping')
+        await unwind()
+        markStopped()
+      })()
+      return stopping
+    }
+    stopRequested = () => { void stop() }
+    return { node, apiUrl, stopped, stop }
+  } catch (err) {
+    await unwind()
+    throw err
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * A Leither node: its root, config, key, stores and the IPFS/libp2p stack.
+ * Built by the daemon (the composition root) and handed to every command
+ * handler; transports never build one themselves.
+ */
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { createHeliaLight } from 'helia'
+import { withLibp2pLight } from '@helia/libp2p'
+import { withBitswap } from '@helia/bitswap'
+import { unixfs, type UnixFS } from '@helia/unixfs'
+import type { Ed25519PrivateKey, Libp2p } from '@libp2p/interface'
+import type { Helia } from 'helia'
+import { swarmPortOf, type SystemVars } from '../config/index.ts'
+import { libp2pOptions } from '../net/libp2p-options.ts'
+import { shortIdFromPublicKey } from '../pki/index.ts'
+import { SqliteBlockstore } from '../store/blockstore.ts'
+import { SqliteDatastore } from '../store/datastore.ts'
+import { VERSION } from '../version.ts'
+
+export interface LeitherNodeInit {
+  root: string
+  config: SystemVars
+  privateKey: Ed25519PrivateKey
+}
+
+/** Where the node keeps its data inside the root. */
+export function dataDir(root: string): string {
+  return join(root, 'data')
+}
+
+export class LeitherNode {
+  readonly root: string
+  readonly config: SystemVars
+  readonly privateKey: Ed25519PrivateKey
+  /** The 27-character short ID (SPEC §2). */
+  readonly id: string
+  readonly blocks: SqliteBlockstore
+  readonly data: SqliteDatastore
+  readonly helia: Helia & { libp2p: Libp2p<any> }
+  readonly unixfs: UnixFS
+  readonly startedAt = Date.now()
+
+  private constructor(init: LeitherNodeInit, blocks: SqliteBlockstore, data: SqliteDatastore) {
+    this.root = init.root
+    this.config = init.config
+    this.privateKey = init.privateKey
+    this.id = shortIdFromPublicKey(init.privateKey.publicKey.raw)
+    this.blocks = blocks
+    this.data = data
+    const agent = `leither/${VERSION}`
+    const helia = createHeliaLight({ blockstore: blocks, datastore: data })
+    this.helia = withBitswap(withLibp2pLight(helia, libp2pOptions({
+      privateKey: init.privateKey,
+      swarmPort: swarmPortOf(init.config),
+      announce: init.config.FixedAddr.filter(a => a.startsWith('/')),
+      agentVersion: agent,
+      version: VERSION,
+    }) as any)) as any
+    this.unixfs = unixfs(this.helia)
+  }
+
+  /** Opens the stores under the root; the network starts with start(). */
+  static async open(init: LeitherNodeInit): Promise<LeitherNode> {
+    const dir = dataDir(init.root)
+    await mkdir(dir, { recursive: true })
+    const blocks = new SqliteBlockstore(join(dir, 'blocks.db'))
+    const data = new SqliteDatastore(join(dir, 'datastore.db'))
+    return new LeitherNode(init, blocks, data)
+  }
+
+  get libp2p(): Libp2p<any> {
+    return this.helia.libp2p
+  }
+
+  /** The libp2p PeerId (the long ID). */
+  get peerId(): string {
+    return this.libp2p.peerId.toString()
+  }
+
+  async start(): Promise<void> {
+    await this.helia.start()
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await this.helia.stop()
+    } finally {
+      this.blocks.close()
+      this.data.close()
+    }
+  }
+}

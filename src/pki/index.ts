@@ -1,0 +1,2 @@
+export * from './short-id.ts'
+export * from './key-file.ts'
