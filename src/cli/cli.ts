@@ -69,7 +69,8 @@ function buildCac(onAction: (cmd: Command | string, args: string[], flags: Recor
     .option('--no-lan', 'no mDNS or LAN DHT for this run')
     .action(flags => onAction('run', [], flags))
   cli.command('stop', 'Stop the node of the root').action(flags => onAction('stop', [], flags))
-  cli.help()
+  // The default help lists "--help" once per command; one hint is enough.
+  cli.help(sections => sections.filter(s => !(s.title ?? '').startsWith('For more info')))
   return cli
 }
 

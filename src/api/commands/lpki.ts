@@ -6,7 +6,8 @@ import { resolve, join } from 'node:path'
 import type { Command, LocalContext } from '../command.ts'
 import { b64urlPadded, generateKey, idsOf, readKeyFile, writeKeyFile } from '../../pki/index.ts'
 import { HOST_KEY_FILE } from '../../node/host-key.ts'
-import { InvalidInputError } from '../../utils/errors.ts'
+import { InvalidInputError, NotFoundError } from '../../utils/errors.ts'
+import { existsSync } from 'node:fs'
 
 function optPath(ctx: LocalContext, name: string): string | undefined {
   const v = ctx.options[name]
@@ -30,7 +31,11 @@ export const lpkiCommands: Command[] = [
     output: 'json',
     runsIn: 'local',
     async run(ctx) {
-      const { publicKey } = await readKeyFile(resolve(keyFile(ctx)))
+      const path = resolve(keyFile(ctx))
+      if (path === join(ctx.root, HOST_KEY_FILE) && !existsSync(path)) {
+        throw new NotFoundError(`this root has no node key yet ("${path}"); start the node once (Leither run -d --root ${ctx.root}) or name a key file`)
+      }
+      const { publicKey } = await readKeyFile(path)
       const ids = idsOf(publicKey)
       return { ID: ids.id, PeerID: ids.peerId }
     },
