@@ -14,8 +14,7 @@ import type { Helia } from 'helia'
 import { swarmPortOf, type SystemVars } from '../config/index.ts'
 import { libp2pOptions } from '../net/libp2p-options.ts'
 import { shortIdFromPublicKey } from '../pki/index.ts'
-import { SqliteBlockstore } from '../store/blockstore.ts'
-import { SqliteDatastore } from '../store/datastore.ts'
+import { SqliteBlockstore, SqliteDatastore } from '../store/index.ts'
 import { VERSION } from '../version.ts'
 
 export interface LeitherNodeInit {
