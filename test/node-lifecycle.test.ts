@@ -3,7 +3,7 @@ import { chmod, readFile, stat, writeFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
-import { removeRoot, runCli, startNode, tempRoot, type TestNode } from './harness/node.ts'
+import { removeRoot, runCli, startNode, tempRoot, writeTestConfig, type TestNode } from './harness/node.ts'
 
 const roots: string[] = []
 const nodes: TestNode[] = []
@@ -49,6 +49,7 @@ describe('a node started in a fresh root', () => {
 
   test('refuses a second start on the same root with a clear message', async () => {
     const first = nodes[0]!
+    await writeTestConfig(first.root)
     const second = await runCli(['run', '--root', first.root, '--port', '0', '--swarm-port', '0', '--no-lan'])
     expect(second.code).toBe(1)
     expect(second.stderr).toContain('already running')
@@ -71,6 +72,7 @@ describe('a node started in a fresh root', () => {
 
   test('detaches with run -d and is stopped by `Leither stop`', async () => {
     const r = await root()
+    await writeTestConfig(r)
     const started = await runCli(['run', '-d', '--root', r, '--port', '0', '--swarm-port', '0', '--no-lan'])
     expect(started.code).toBe(0)
     expect(started.stdout).toMatch(/node started {2}pid= \d+ {2}api= http:\/\/127\.0\.0\.1:\d+/)
@@ -89,7 +91,9 @@ describe('a node that cannot start', () => {
     await new Promise<void>(res => blocker.listen(0, '0.0.0.0', () => res()))
     const port = (blocker.address() as any).port
     try {
-      const r = await runCli(['run', '--root', await root(), '--port', String(port), '--swarm-port', '0', '--no-lan'])
+      const r0 = await root()
+      await writeTestConfig(r0)
+      const r = await runCli(['run', '--root', r0, '--port', String(port), '--swarm-port', '0', '--no-lan'])
       expect(r.code).toBe(1)
       expect(r.stderr).toContain(`port ${port} is already in use`)
     } finally {

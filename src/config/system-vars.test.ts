@@ -23,6 +23,8 @@ describe('SystemVars.json', () => {
     const vars = await loadSystemVars(root)
     expect(vars.ServicePort).toBe(9000)
     expect((vars as any).Autoupdate).toBe('manual')
+    const onDisk = JSON.parse(await readFile(join(root, 'SystemVars.json'), 'utf8'))
+    expect(onDisk).toMatchObject({ ServicePort: 9000, Autoupdate: 'manual', RespPort: 6379 })
   })
 
   test('that is corrupt is an error naming the file and is left untouched', async () => {

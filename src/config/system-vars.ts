@@ -35,6 +35,22 @@ export const SystemVarsSchema = z.looseObject({
   MaxBodyBytes: z.number().int().positive().default(4 * 1024 * 1024 * 1024),
   /** Seconds the gateway waits for content before answering 504. */
   GatewayTimeout: z.number().positive().default(30),
+  /** libp2p listen multiaddrs; null = TCP on SwarmPort, IPv4 and IPv6. */
+  SwarmListen: z.array(z.string()).nullable().default(null),
+  /** Relays (multiaddrs with /p2p/) to listen through when this node is not reachable directly. */
+  Relays: z.array(z.string()).default([]),
+  /** Serve as a circuit relay v2 for other nodes. */
+  RelayService: z.boolean().default(true),
+  /** Most relay reservations this node grants at once. */
+  RelayMaxReservations: z.number().int().min(0).default(15),
+  /** Ask the router to forward the swarm port (UPnP IGD). */
+  UPnP: z.boolean().default(true),
+  /** Which addresses the DHTs keep: all, only public ("wan") or only private ("lan"). */
+  DHTScope: z.enum(['all', 'wan', 'lan']).default('all'),
+  /** Connection manager: most open connections. */
+  MaxConnections: z.number().int().positive().default(300),
+  /** Most streams one peer may open on one connection. */
+  MaxStreamsPerPeer: z.number().int().positive().default(256),
 })
 
 export type SystemVars = z.infer<typeof SystemVarsSchema>
@@ -75,7 +91,12 @@ export async function loadSystemVars(root: string): Promise<SystemVars> {
   } catch (err: any) {
     throw new InvalidInputError(`config file "${file}" is not valid JSON: ${err?.message ?? err}`)
   }
-  return parseSystemVars(json, file)
+  const vars = parseSystemVars(json, file)
+  // A config from an older version gains the new keys with their defaults,
+  // so every setting is visible in the file; values already there are kept.
+  const missing = Object.keys(SystemVarsSchema.shape).some(k => !(k in (json as object)))
+  if (missing) await saveSystemVars(root, vars)
+  return vars
 }
 
 /** Writes atomically (temp file + rename), so a crash never leaves half a config. */

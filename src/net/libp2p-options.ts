@@ -1,53 +1,111 @@
 /**
  * The one libp2p configuration every Leither node uses. Everything that needs
  * a network (daemon, tests, benchmarks) goes through here, so the Bun cipher
- * workaround and the DHT settings cannot be forgotten.
+ * workaround, the DHT settings and the address filter cannot be forgotten.
  */
-import { identify } from '@libp2p/identify'
-import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
+import { autoNAT } from '@libp2p/autonat'
+import { bootstrap } from '@libp2p/bootstrap'
+import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { dcutr } from '@libp2p/dcutr'
+import { identify, identifyPush } from '@libp2p/identify'
+import { kadDHT, passthroughMapper, removePrivateAddressesMapper, removePublicAddressesMapper } from '@libp2p/kad-dht'
+import { mdns } from '@libp2p/mdns'
 import { noise } from '@libp2p/noise'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
+import { uPnPNAT } from '@libp2p/upnp-nat'
 import { yamux } from '@libp2p/yamux'
 import { FaultTolerance } from '@libp2p/interface'
 import type { Libp2pOptions } from 'libp2p'
 import type { PrivateKey } from '@libp2p/interface'
+import { swarmPortOf, type SystemVars } from '../config/index.ts'
 import { noiseCrypto } from './noise-crypto.ts'
+import type { AddressFilter } from './address-filter.ts'
+import { LEITHER_NAMESPACE, leitherSelector, leitherValidator } from './leither-records.ts'
 
-/** Leither's own DHT; the IPFS-compatible one is added with the network work (#3). */
+/** The IPFS-compatible DHT: provider records and peer routing IPFS nodes understand. */
+export const IPFS_DHT_PROTOCOL = '/ipfs/kad/1.0.0'
+/** Leither's own DHT: signed Leither records (/leither/…, /mimei/…), kept off the public IPFS DHT. */
 export const LEITHER_DHT_PROTOCOL = '/leither/kad/1.0.0'
 
 export interface NodeNetOptions {
   privateKey: PrivateKey
-  /** TCP port for libp2p (0 = any free port). */
-  swarmPort: number
-  /** Extra addresses to announce (FixedAddr). */
-  announce?: string[]
+  config: SystemVars
+  filter: AddressFilter
   /** e.g. "leither/0.1.0" */
   agentVersion: string
   version: string
 }
 
+function listenAddrs(config: SystemVars): string[] {
+  const port = swarmPortOf(config)
+  const direct = config.SwarmListen ?? [`/ip4/0.0.0.0/tcp/${port}`, `/ip6/::/tcp/${port}`]
+  // Reachable through a relay as well when one is configured.
+  return [...direct, ...config.Relays.map(r => `${r.replace(/\/$/, '')}/p2p-circuit`)]
+}
+
+function mapperOf(scope: SystemVars['DHTScope']) {
+  // Home and LAN nodes have only private addresses: the default mapper
+  // would drop every one of them, so "all" is the default.
+  if (scope === 'wan') return removePrivateAddressesMapper
+  if (scope === 'lan') return removePublicAddressesMapper
+  return passthroughMapper
+}
+
 export function libp2pOptions(opts: NodeNetOptions): Libp2pOptions<any> {
+  const { config, filter } = opts
+  const off = new Set(config.NOStart.map(s => s.toLowerCase()))
+  const peerInfoMapper = mapperOf(config.DHTScope)
+  const services: Record<string, any> = {
+    identify: identify(),
+    identifyPush: identifyPush(),
+    ping: ping(),
+    dht: kadDHT({
+      protocol: IPFS_DHT_PROTOCOL,
+      clientMode: false,
+      peerInfoMapper,
+    }),
+    leitherDht: kadDHT({
+      protocol: LEITHER_DHT_PROTOCOL,
+      clientMode: false,
+      peerInfoMapper,
+      validators: { [LEITHER_NAMESPACE]: leitherValidator },
+      selectors: { [LEITHER_NAMESPACE]: leitherSelector },
+      logPrefix: 'libp2p:leither-dht',
+      datastorePrefix: '/leither-dht',
+      metricsPrefix: 'libp2p_leither_dht',
+    }),
+  }
+  if (!off.has('autonat')) services.autoNAT = autoNAT()
+  if (!off.has('dcutr')) services.dcutr = dcutr()
+  if (config.RelayService && !off.has('relay')) {
+    services.relay = circuitRelayServer({ reservations: { maxReservations: config.RelayMaxReservations } })
+  }
+  if (config.UPnP && !off.has('upnp')) services.upnp = uPnPNAT()
+
+  const peerDiscovery: any[] = []
+  if (config.Bootstrap.length > 0 && !off.has('bootstrap')) peerDiscovery.push(bootstrap({ list: config.Bootstrap }))
+  if (config.LAN && !off.has('mdns')) peerDiscovery.push(mdns())
+
   return {
     privateKey: opts.privateKey,
     addresses: {
-      listen: [`/ip4/0.0.0.0/tcp/${opts.swarmPort}`, `/ip6/::/tcp/${opts.swarmPort}`],
-      announce: opts.announce ?? [],
+      listen: listenAddrs(config),
+      announce: config.FixedAddr.filter(a => a.startsWith('/')),
     },
     // A host without IPv6 must still start on IPv4 alone.
     transportManager: { faultTolerance: FaultTolerance.NO_FATAL },
-    transports: [tcp()],
+    transports: [tcp(), circuitRelayTransport()],
     connectionEncrypters: [noise({ crypto: noiseCrypto })],
-    streamMuxers: [yamux()],
-    peerDiscovery: [],
-    nodeInfo: { name: 'leither', version: opts.version, userAgent: opts.agentVersion },
-    services: {
-      identify: identify(),
-      ping: ping(),
-      // Server mode and a passthrough mapper: home and LAN nodes have only
-      // private addresses, and the default mapper would drop every one of them.
-      dht: kadDHT({ protocol: LEITHER_DHT_PROTOCOL, clientMode: false, peerInfoMapper: passthroughMapper }),
+    streamMuxers: [yamux({ maxInboundStreams: config.MaxStreamsPerPeer, maxOutboundStreams: config.MaxStreamsPerPeer })],
+    connectionManager: { maxConnections: config.MaxConnections },
+    connectionGater: {
+      denyDialMultiaddr: ma => filter.denies(ma),
+      denyInboundConnection: maConn => filter.denies(maConn.remoteAddr),
+      denyOutboundConnection: (_peer, maConn) => filter.denies(maConn.remoteAddr),
     },
+    peerDiscovery,
+    nodeInfo: { name: 'leither', version: opts.version, userAgent: opts.agentVersion },
+    services,
   }
 }

@@ -11,7 +11,8 @@ import { withBitswap } from '@helia/bitswap'
 import { unixfs, type UnixFS } from '@helia/unixfs'
 import type { Ed25519PrivateKey, Libp2p } from '@libp2p/interface'
 import type { Helia } from 'helia'
-import { swarmPortOf, type SystemVars } from '../config/index.ts'
+import type { SystemVars } from '../config/index.ts'
+import { AddressFilter } from '../net/address-filter.ts'
 import { libp2pOptions } from '../net/libp2p-options.ts'
 import { shortIdFromPublicKey } from '../pki/index.ts'
 import { SqliteBlockstore, SqliteDatastore } from '../store/index.ts'
@@ -38,6 +39,8 @@ export class LeitherNode {
   readonly data: SqliteDatastore
   readonly helia: Helia & { libp2p: Libp2p<any> }
   readonly unixfs: UnixFS
+  /** The swarm address blacklist, live: the connection gater reads it on every dial. */
+  readonly filter: AddressFilter
   readonly startedAt = Date.now()
 
   private constructor(init: LeitherNodeInit, blocks: SqliteBlockstore, data: SqliteDatastore) {
@@ -49,10 +52,11 @@ export class LeitherNode {
     this.data = data
     const agent = `leither/${VERSION}`
     const helia = createHeliaLight({ blockstore: blocks, datastore: data })
+    this.filter = new AddressFilter(init.config.Filters)
     this.helia = withBitswap(withLibp2pLight(helia, libp2pOptions({
       privateKey: init.privateKey,
-      swarmPort: swarmPortOf(init.config),
-      announce: init.config.FixedAddr.filter(a => a.startsWith('/')),
+      config: init.config,
+      filter: this.filter,
       agentVersion: agent,
       version: VERSION,
     }) as any)) as any

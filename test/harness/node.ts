@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
@@ -127,8 +127,9 @@ export async function tempRoot(prefix = 'leither-test-'): Promise<string> {
 }
 
 /** Starts a node in a (new or given) root on free ports and waits until it is ready. */
-export async function startNode(opts: { root?: string, args?: string[] } = {}): Promise<TestNode> {
+export async function startNode(opts: { root?: string, args?: string[], config?: Record<string, unknown> } = {}): Promise<TestNode> {
   const root = opts.root ?? await tempRoot()
+  await writeTestConfig(root, opts.config)
   const [cmd, ...pre] = leitherCommand()
   const child = spawn(cmd!, [...pre, 'run', '--root', root, '--port', '0', '--swarm-port', '0', '--no-lan', ...(opts.args ?? [])], {
     env: { ...process.env, LEITHER_LOG: process.env.LEITHER_LOG ?? 'warn' },
@@ -137,6 +138,17 @@ export async function startNode(opts: { root?: string, args?: string[] } = {}): 
   const node = new TestNode(root, child)
   await node.waitReady()
   return node
+}
+
+/**
+ * Test traffic stays on loopback: no UPnP (SSDP multicast) and no mDNS.
+ * Keys already in the root's config are kept; `extra` overrides.
+ */
+export async function writeTestConfig(root: string, extra: Record<string, unknown> = {}): Promise<void> {
+  const file = join(root, 'SystemVars.json')
+  let current: Record<string, unknown> = {}
+  if (existsSync(file)) current = JSON.parse(await readFile(file, 'utf8'))
+  await writeFile(file, JSON.stringify({ ...current, UPnP: false, LAN: false, ...extra }, null, 2))
 }
 
 export async function removeRoot(root: string): Promise<void> {
