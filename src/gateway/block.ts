@@ -1,0 +1,53 @@
+import { BlockUnavailableError } from './errors.ts'
+import type { Blockstore } from 'interface-blockstore'
+import type { CID } from 'multiformats/cid'
+
+/** A block with its bytes, as CAR files carry them. */
+export interface Block {
+  cid: CID
+  bytes: Uint8Array
+}
+
+/** The part of a blockstore the gateway reads through. */
+export type BlockReader = Pick<Blockstore, 'get'>
+
+/**
+ * Reads one whole block (interface-blockstore v7 yields chunks).
+ *
+ * A failure that is not our own abort becomes BlockUnavailableError, so a missing block is
+ * never mistaken for a missing path by code that also sees exporters' NotFoundError.
+ */
+export async function readBlock(blockstore: BlockReader, cid: CID, signal: AbortSignal): Promise<Uint8Array> {
+  try {
+    const chunks: Uint8Array[] = []
+    for await (const chunk of blockstore.get(cid, { signal })) chunks.push(chunk)
+    return concat(chunks)
+  } catch (err) {
+    if (signal.aborted) throw err
+    throw new BlockUnavailableError(cid.toString(), (err as Error).message)
+  }
+}
+
+/** A read-only view of `blockstore` that remembers, in order, every block read through it. */
+export function recordingReader(blockstore: BlockReader, seen: Block[]): BlockReader {
+  return {
+    async * get(cid, options) {
+      const signal = options?.signal ?? new AbortController().signal
+      const bytes = await readBlock(blockstore, cid, signal)
+      seen.push({ cid, bytes })
+      yield bytes
+    }
+  }
+}
+
+/** Joins chunks into one array, without copying a single chunk. */
+export function concat(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0] as Uint8Array
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0))
+  let at = 0
+  for (const chunk of chunks) {
+    out.set(chunk, at)
+    at += chunk.byteLength
+  }
+  return out
+}
