@@ -49,11 +49,13 @@ describe('the HTTP API', () => {
     expect(badOption.status).toBe(400)
   })
 
-  test('refuses cross-origin browser POSTs', async () => {
+  test('refuses browser POSTs, even from pages the gateway serves on its own origin', async () => {
     const res = await node.api('id', [], {}, { headers: { origin: 'http://evil.example' } })
     expect(res.status).toBe(403)
     const same = await node.api('id', [], {}, { headers: { origin: node.apiUrl } })
-    expect(same.status).toBe(200)
+    expect(same.status).toBe(403)
+    expect((await same.json()).Message).toContain('APIAllowOrigins')
+    expect((await node.api('id')).status).toBe(200)
   })
 
   test('rejects malformed multipart bodies without changing anything', async () => {

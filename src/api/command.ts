@@ -14,6 +14,8 @@ export interface ArgSpec {
   required?: boolean
   /** Takes every remaining argument. */
   variadic?: boolean
+  /** The CLI sends the contents of a local file of this name instead of the name. */
+  fileOrValue?: boolean
 }
 
 export type OptionType = 'boolean' | 'string' | 'number'

@@ -91,9 +91,12 @@ export function createApiRouter(deps: ApiDeps): Hono {
     try {
       // The owner is whoever can reach loopback; signed sessions for others come with #9's access work.
       if (!isLoopback(deps.remoteAddress(c))) throw new ForbiddenError('the API answers loopback callers only')
+      // Any page can be served from this same origin by /ipfs/, so a browser
+      // call (it always sends Origin on POST) is refused unless its origin is
+      // listed; the system app's signed sessions come with the access work (#9).
       const origin = c.req.header('origin')
-      if (origin != null && !sameOrigin(origin, c.req.url) && !(deps.allowOrigins ?? []).includes(origin)) {
-        throw new ForbiddenError(`cross-origin API calls from "${origin}" are not allowed`)
+      if (origin != null && !(deps.allowOrigins ?? []).includes(origin)) {
+        throw new ForbiddenError(`API calls from browser pages ("${origin}") are not allowed; list the origin in APIAllowOrigins`)
       }
       const cmd = table.get(name)
       if (cmd == null) throw new NotFoundError(`unknown API command "${name}"`)
@@ -113,14 +116,6 @@ export function createApiRouter(deps: ApiDeps): Hono {
     }
   })
   return app
-}
-
-function sameOrigin(origin: string, url: string): boolean {
-  try {
-    return new URL(origin).host === new URL(url).host
-  } catch {
-    return false
-  }
 }
 
 async function runNodeCommand(cmd: NodeCommand, deps: ApiDeps, req: Request, args: string[], options: Options, signal: AbortSignal): Promise<Response> {

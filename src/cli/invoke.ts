@@ -2,7 +2,7 @@
  * Runs a node command from the CLI: uploads files when the command takes
  * them, then prints the reply — JSON, a stream of JSON lines, or bytes.
  */
-import { mkdir, open } from 'node:fs/promises'
+import { mkdir, open, readFile, stat } from 'node:fs/promises'
 import { dirname, join, resolve, sep } from 'node:path'
 import { SingleBar } from 'cli-progress'
 import type { Command, Options } from '../api/command.ts'
@@ -40,8 +40,20 @@ async function * ndjsonLines(body: ReadableStream<Uint8Array>): AsyncGenerator<a
   if (buf.trim() !== '') yield JSON.parse(buf)
 }
 
+/** Arguments that may name a local file are replaced by its contents (dht put <key> <file|value>). */
+async function withFileValues(cmd: Command, args: string[]): Promise<string[]> {
+  const specs = cmd.args ?? []
+  return Promise.all(args.map(async (arg, i) => {
+    if (specs[i]?.fileOrValue !== true) return arg
+    try {
+      if ((await stat(arg)).isFile()) return await readFile(arg, 'utf8')
+    } catch { /* not a file: the value itself */ }
+    return arg
+  }))
+}
+
 export async function invokeNodeCommand(cmd: Command, init: InvokeInit): Promise<void> {
-  let args = init.args
+  let args = await withFileValues(cmd, init.args)
   let body: ReadableStream<Uint8Array> | undefined
   let contentType: string | undefined
   let bar: SingleBar | undefined

@@ -73,6 +73,7 @@ export async function callApi(baseUrl: string, path: string[], init: CallInit, r
     const text = await res.text()
     let message = text
     try { message = JSON.parse(text).Message ?? text } catch { /* plain text error */ }
+    if (message.trim() === '') message = `the node answered HTTP ${res.status} ${res.statusText}`.trim()
     throw errorFromReply(res.status, message)
   }
   return res

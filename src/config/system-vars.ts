@@ -33,6 +33,8 @@ export const SystemVarsSchema = z.looseObject({
   NOStart: z.array(z.string()).default([]),
   /** Largest HTTP request body the API accepts, in bytes. */
   MaxBodyBytes: z.number().int().positive().default(4 * 1024 * 1024 * 1024),
+  /** Browser origins (scheme://host:port) allowed to call the API. */
+  APIAllowOrigins: z.array(z.string()).default([]),
   /** Seconds the gateway waits for content before answering 504. */
   GatewayTimeout: z.number().positive().default(30),
   /** libp2p listen multiaddrs; null = TCP on SwarmPort, IPv4 and IPv6. */
@@ -115,4 +117,20 @@ export async function saveSystemVars(root: string, vars: SystemVars): Promise<vo
 export function swarmPortOf(vars: SystemVars): number {
   if (vars.SwarmPort != null) return vars.SwarmPort
   return vars.ServicePort === 0 ? 0 : vars.ServicePort + 1
+}
+
+let updating: Promise<unknown> = Promise.resolve()
+
+/**
+ * Changes one part of the file a running node was started from, without
+ * writing that run's flag overrides (--port 0 …) into it. Calls are serialised.
+ */
+export async function updateSystemVars(root: string, change: (vars: SystemVars) => SystemVars): Promise<SystemVars> {
+  const next = updating.then(async () => {
+    const vars = change(await loadSystemVars(root))
+    await saveSystemVars(root, parseSystemVars(vars, join(root, SYSTEM_VARS_FILE)))
+    return vars
+  })
+  updating = next.catch(() => {})
+  return next
 }

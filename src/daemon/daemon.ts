@@ -77,6 +77,7 @@ export async function startDaemon(root: string, overrides: RunOverrides = {}): P
       node,
       remoteAddress: c => listener?.remoteAddress(c),
       shutdown: () => setTimeout(() => stopRequested?.(), 50),
+      allowOrigins: config.APIAllowOrigins,
     }))
     app.route('/', createIpfsGateway({ blockstore: node.helia.blockstore, unixfs: node.unixfs, timeoutMs: config.GatewayTimeout * 1000 }))
     app.get('/', c => c.text(`Leither node ${node.id}\nPeerId ${node.peerId}\n`))

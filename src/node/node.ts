@@ -13,6 +13,7 @@ import type { Ed25519PrivateKey, Libp2p } from '@libp2p/interface'
 import type { Helia } from 'helia'
 import type { SystemVars } from '../config/index.ts'
 import { AddressFilter } from '../net/address-filter.ts'
+import { ContentAnnouncer } from '../net/content-announcer.ts'
 import { libp2pOptions } from '../net/libp2p-options.ts'
 import { shortIdFromPublicKey } from '../pki/index.ts'
 import { SqliteBlockstore, SqliteDatastore } from '../store/index.ts'
@@ -41,6 +42,8 @@ export class LeitherNode {
   readonly unixfs: UnixFS
   /** The swarm address blacklist, live: the connection gater reads it on every dial. */
   readonly filter: AddressFilter
+  /** Provider records for what this node adds. */
+  readonly announcer: ContentAnnouncer
   readonly startedAt = Date.now()
 
   private constructor(init: LeitherNodeInit, blocks: SqliteBlockstore, data: SqliteDatastore) {
@@ -61,6 +64,7 @@ export class LeitherNode {
       version: VERSION,
     }) as any)) as any
     this.unixfs = unixfs(this.helia)
+    this.announcer = new ContentAnnouncer((cid, options) => this.helia.routing.provide(cid, options))
   }
 
   /** Opens the stores under the root; the network starts with start(). */
@@ -86,6 +90,7 @@ export class LeitherNode {
   }
 
   async stop(): Promise<void> {
+    this.announcer.stop()
     try {
       await this.helia.stop()
     } finally {

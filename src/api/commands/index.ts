@@ -1,6 +1,7 @@
 /** The command table: every command the CLI and the HTTP API know. */
 import type { Command } from '../command.ts'
 import { blockCommands } from './block.ts'
+import { dhtCommands } from './dht.ts'
 import { ipfsCommands } from './ipfs.ts'
 import { lpkiCommands } from './lpki.ts'
 import { nodeCommands } from './node.ts'
@@ -16,6 +17,7 @@ export const commands: Command[] = [
   ...pinCommands,
   ...repoCommands,
   ...blockCommands,
+  ...dhtCommands,
 ]
 
 /** Finds a command by its words, e.g. ['ipfs', 'pin', 'add']. */

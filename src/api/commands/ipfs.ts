@@ -2,6 +2,7 @@
  * ipfs: add, cat, get, ls — kubo's reply shapes, the seed's human lines.
  */
 import { exporter, type UnixFSEntry } from 'ipfs-unixfs-exporter'
+import { CID } from 'multiformats/cid'
 import type { Command, NodeContext } from '../command.ts'
 import { requireArg } from '../command.ts'
 import { addEntries, type AddedEntry } from '../../ipfs/add.ts'
@@ -20,6 +21,19 @@ export async function resolveEntry(node: LeitherNode, text: string, signal: Abor
     if (err?.name === 'AbortError') throw err
     throw new InvalidInputError(`cannot resolve "${text}": ${err?.message ?? err}`)
   }
+}
+
+/** Passes add results through, then announces them: the root first, so it is findable at once. */
+async function * announced(node: LeitherNode, source: AsyncIterable<unknown>): AsyncGenerator<unknown> {
+  const added: string[] = []
+  for await (const value of source) {
+    if ((value as AddedEntry).Hash != null) added.push((value as AddedEntry).Hash)
+    yield value
+  }
+  const root = added.pop()
+  if (root == null) return
+  node.announcer.announce(CID.parse(root), true)
+  for (const cid of added) node.announcer.announce(CID.parse(cid))
 }
 
 const num = (v: unknown): number | undefined => v == null || v === '' ? undefined : Number(v)
@@ -46,14 +60,14 @@ export const ipfsCommands: Command[] = [
     run(ctx: NodeContext) {
       if (ctx.files == null) throw new InvalidInputError('add needs a multipart body with the files to add')
       const raw = ctx.options['raw-leaves']
-      return addEntries(ctx.node.helia, ctx.files, {
+      return announced(ctx.node, addEntries(ctx.node.helia, ctx.files, {
         cidVersion: num(ctx.options['cid-version']) ?? 0,
         rawLeaves: raw == null ? undefined : raw === true || raw === 'true',
         wrapWithDirectory: ctx.options['wrap-with-directory'] === true,
         pin: ctx.options.pin !== false,
         progress: ctx.options.progress === true,
         signal: ctx.signal,
-      })
+      }))
     },
     render(r, out, options) {
       if (r.Hash == null || options.quiet === true) return

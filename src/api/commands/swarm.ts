@@ -5,7 +5,9 @@ import type { PeerId } from '@libp2p/interface'
 import type { Command, NodeContext } from '../command.ts'
 import { requireArg } from '../command.ts'
 import { shortIdFromPublicKey } from '../../pki/index.ts'
-import { InvalidInputError, UnavailableError } from '../../utils/errors.ts'
+import { InvalidInputError, NotFoundError, UnavailableError } from '../../utils/errors.ts'
+import { AddressFilter } from '../../net/address-filter.ts'
+import { updateSystemVars } from '../../config/index.ts'
 
 export function parseMultiaddr(text: string): Multiaddr {
   try {
@@ -138,5 +140,55 @@ export const swarmCommands: Command[] = [
       return { Strings }
     },
     render: (r, out) => r.Strings.forEach((s: string) => out.line(s)),
+  },
+  {
+    path: ['swarm', 'filters'],
+    summary: 'List the address filters (a CIDR blacklist for inbound and outbound connections)',
+    output: 'json',
+    runsIn: 'node',
+    kubo: ['swarm/filters'],
+    async run({ node }) {
+      return { Strings: node.filter.list() }
+    },
+    render: (r, out) => r.Strings.forEach((s: string) => out.line(s)),
+  },
+  {
+    path: ['swarm', 'filters', 'add'],
+    summary: 'Block a CIDR (e.g. 10.0.0.0/8): no dials to it, no connections from it; saved in SystemVars.json',
+    args: [{ name: 'cidr', description: 'CIDR or /ip4/…/ipcidr/N', required: true, variadic: true }],
+    output: 'json',
+    runsIn: 'node',
+    kubo: ['swarm/filters/add'],
+    async run(ctx: NodeContext) {
+      requireArg(ctx.args, 0, 'cidr')
+      const probe = new AddressFilter(ctx.args) // validates them all before changing anything
+      const added = probe.list()
+      for (const c of added) ctx.node.filter.add(c)
+      await updateSystemVars(ctx.node.root, vars => ({ ...vars, Filters: [...new Set([...vars.Filters, ...added])] }))
+      // Existing connections from a now-blocked range are closed too.
+      for (const conn of ctx.node.libp2p.getConnections()) {
+        if (ctx.node.filter.denies(conn.remoteAddr)) await conn.close().catch(() => conn.abort(new Error('filtered')))
+      }
+      return { Strings: added }
+    },
+    render: (r, out) => r.Strings.forEach((s: string) => out.line(`added ${s}`)),
+  },
+  {
+    path: ['swarm', 'filters', 'rm'],
+    summary: 'Unblock a CIDR; saved in SystemVars.json',
+    args: [{ name: 'cidr', description: 'CIDR as listed by swarm filters', required: true, variadic: true }],
+    output: 'json',
+    runsIn: 'node',
+    kubo: ['swarm/filters/rm'],
+    async run(ctx: NodeContext) {
+      requireArg(ctx.args, 0, 'cidr')
+      const wanted = new AddressFilter(ctx.args).list()
+      const missing = wanted.filter(c => !ctx.node.filter.list().includes(c))
+      if (missing.length > 0) throw new NotFoundError(`not in the filter list: ${missing.join(', ')}`)
+      for (const c of wanted) ctx.node.filter.remove(c)
+      await updateSystemVars(ctx.node.root, vars => ({ ...vars, Filters: vars.Filters.filter(f => !wanted.includes(new AddressFilter([f]).list()[0]!)) }))
+      return { Strings: wanted }
+    },
+    render: (r, out) => r.Strings.forEach((s: string) => out.line(`removed ${s}`)),
   },
 ]
