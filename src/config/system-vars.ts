@@ -45,6 +45,12 @@ export const SystemVarsSchema = z.looseObject({
   RelayService: z.boolean().default(true),
   /** Most relay reservations this node grants at once. */
   RelayMaxReservations: z.number().int().min(0).default(15),
+  /**
+   * Cap relayed connections at 2 minutes / 128 KiB as go-libp2p does. Off by
+   * default: a capped connection is "limited" and carries no bitswap, and
+   * Leither's home nodes must serve content through a relay.
+   */
+  RelayLimited: z.boolean().default(false),
   /** Ask the router to forward the swarm port (UPnP IGD). */
   UPnP: z.boolean().default(true),
   /** Which addresses the DHTs keep: all, only public ("wan") or only private ("lan"). */

@@ -79,7 +79,7 @@ export function libp2pOptions(opts: NodeNetOptions): Libp2pOptions<any> {
   if (!off.has('autonat')) services.autoNAT = autoNAT()
   if (!off.has('dcutr')) services.dcutr = dcutr()
   if (config.RelayService && !off.has('relay')) {
-    services.relay = circuitRelayServer({ reservations: { maxReservations: config.RelayMaxReservations } })
+    services.relay = circuitRelayServer({ reservations: { maxReservations: config.RelayMaxReservations, applyDefaultLimit: config.RelayLimited } })
   }
   if (config.UPnP && !off.has('upnp')) services.upnp = uPnPNAT()
 
