@@ -97,3 +97,46 @@ describe('circuit relay', () => {
     expect(createHash('sha256').update(got).digest('hex')).toBe(createHash('sha256').update(data).digest('hex'))
   }, 90_000)
 })
+
+describe('hostile input', () => {
+  test('garbage on the swarm and HTTP ports does not crash the node', async () => {
+    const a = await node()
+    const swarmPort = Number(/\/tcp\/(\d+)/.exec(a.swarmAddr())![1])
+    for (const port of [swarmPort, a.ports.http]) {
+      for (let i = 0; i < 20; i++) {
+        await new Promise<void>(resolve => {
+          const sock = Bun.connect({
+            hostname: '127.0.0.1',
+            port,
+            socket: {
+              open(s) { s.write(randomBytes(64 + i * 97)); setTimeout(() => { s.end(); resolve() }, 20) },
+              data() {},
+              error() { resolve() },
+              close() { resolve() },
+            },
+          }).catch(() => resolve())
+          void sock
+        })
+      }
+    }
+    const id = await a.cli('swarm', 'id')
+    expect(id.code).toBe(0)
+    expect(a.process.exitCode).toBeNull()
+  }, 60_000)
+
+  test('malformed peer IDs, CIDs and keys get clear errors', async () => {
+    const a = await node()
+    const peer = await a.cli('dht', 'findpeer', '12D3KooWnotapeer')
+    expect(peer.code).toBe(1)
+    expect(peer.stderr).toContain('invalid peer ID: "12D3KooWnotapeer"')
+    const provs = await a.cli('dht', 'findprovs', 'bafynotacid')
+    expect(provs.code).toBe(1)
+    expect(provs.stderr).toContain('invalid CID: "bafynotacid"')
+    const key = await a.cli('dht', 'get', '/leither/short/x')
+    expect(key.code).toBe(1)
+    expect(key.stderr).toContain('invalid Leither DHT key')
+    const dial = await a.cli('swarm', 'connect', '/ip4/999.1.1.1/tcp/1')
+    expect(dial.code).toBe(1)
+    expect(dial.stderr).toContain('invalid multiaddr')
+  }, 30_000)
+})
