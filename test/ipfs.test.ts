@@ -135,3 +135,15 @@ describe('pins and garbage collection', () => {
     expect((await node.cli('block', 'stat', Key)).stdout).toBe(`Key: ${Key}\nSize: 11\n`)
   })
 })
+
+describe('pins under other keepers', () => {
+  test('a CID kept by the files tree still gets its own pin from ipfs add', async () => {
+    const path = await file('kept.txt', 'kept by mfs ' + Math.random())
+    expect((await node.cli('files', 'write', '-e', '/kept.txt', path)).code).toBe(0)
+    const cid = (await node.cli('ipfs', 'add', '-q', path)).stdout.trim()
+    expect((await node.cli('files', 'rm', '/kept.txt')).code).toBe(0)
+    expect((await node.cli('repo', 'gc')).code).toBe(0)
+    expect((await node.cli('ipfs', 'cat', cid)).code).toBe(0)
+    expect(Object.keys(JSON.parse((await node.cli('ipfs', 'pin', 'ls', '--json')).stdout).Keys)).toContain(cid)
+  }, 60_000)
+})

@@ -38,7 +38,7 @@ describe('the published kubo-rpc-client', () => {
 
     await ipfs.swarm.connect(b.swarmAddr() as any)
     const peers = await ipfs.swarm.peers()
-    const bId = (await (await b.api('id')).json()).ID
+    const bId = ((await (await b.api('id')).json() as any)).ID
     expect(peers.map(p => p.peer.toString())).toContain(bId)
   }, 60_000)
 })

@@ -16,6 +16,8 @@ export interface ArgSpec {
   variadic?: boolean
   /** The CLI sends the contents of a local file of this name instead of the name. */
   fileOrValue?: boolean
+  /** An upload argument that may be left out, or given as `-`, to read standard input (kubo's EnableStdin). */
+  stdin?: boolean
 }
 
 export type OptionType = 'boolean' | 'string' | 'number'
@@ -75,6 +77,14 @@ export interface CommandBase {
   kubo?: string[]
   /** The CLI uploads the named local paths as a multipart body (kubo's add convention). */
   uploadsFiles?: boolean
+  /**
+   * With uploadsFiles: the index of the argument that names the local file(s);
+   * the arguments before it are sent as arg= (e.g. `mimei add <mid> <path>`).
+   * Unset: every argument is a local path.
+   */
+  uploadArg?: number
+  /** The bytes are a tar stream the CLI unpacks to disk (ipfs get, mimei get). */
+  repliesTar?: boolean
   /** Human rendering of one reply value (or one streamed value). */
   render?: (value: any, out: Output, options: Options) => void
   /** Human lines after a stream ends (e.g. `ipfs add ok  /ipfs/<cid>`). */

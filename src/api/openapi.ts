@@ -8,7 +8,8 @@ import { VERSION } from '../version.ts'
 
 function operation(cmd: Command, path: string) {
   const parameters = [
-    ...(cmd.args ?? []).map(a => ({
+    // Arguments from uploadArg on travel in the multipart body, not as arg=.
+    ...(cmd.args ?? []).slice(0, cmd.uploadsFiles === true ? cmd.uploadArg ?? 0 : undefined).map(a => ({
       name: 'arg',
       in: 'query',
       required: a.required === true,

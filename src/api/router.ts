@@ -133,6 +133,6 @@ async function runNodeCommand(cmd: NodeCommand, deps: ApiDeps, req: Request, arg
   }
   // Raw bytes: a failure after the first byte can only cut the stream short.
   const body = streamOf(first as IteratorResult<Uint8Array>, rest as AsyncIterator<Uint8Array>, v => v, () => undefined)
-  const type = cmd.path.at(-1) === 'get' && cmd.path[0] === 'ipfs' ? 'application/x-tar' : 'text/plain'
+  const type = cmd.repliesTar === true ? 'application/x-tar' : 'text/plain'
   return new Response(body, { headers: { 'content-type': type, 'x-stream-output': '1' } })
 }

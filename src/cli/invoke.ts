@@ -11,7 +11,6 @@ import { collectUploads, multipartBody } from './upload.ts'
 import { printJson, stdoutLines, writeStdout } from './output.ts'
 import { readTar } from '../utils/tar.ts'
 import { InvalidInputError, LeitherError } from '../utils/errors.ts'
-import { parseIpfsPath } from '../ipfs/ipfs-path.ts'
 
 export interface InvokeInit {
   baseUrl: string
@@ -52,13 +51,41 @@ async function withFileValues(cmd: Command, args: string[]): Promise<string[]> {
   }))
 }
 
+/** An upload argument that takes stdin (`files write <path> [file]`) reads it when left out or `-`. */
+function readsStdin(cmd: Command, local: string[]): boolean {
+  return cmd.args?.[cmd.uploadArg ?? 0]?.stdin === true && (local.length === 0 || (local.length === 1 && local[0] === '-'))
+}
+
+/** A one-file multipart body streaming standard input (a pipe or a socket alike). */
+function stdinUpload(): { body: ReadableStream<Uint8Array>, contentType: string } {
+  const boundary = `leither-${crypto.randomUUID()}`
+  const enc = new TextEncoder()
+  async function * parts(): AsyncGenerator<Uint8Array> {
+    yield enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="stdin"\r\nContent-Type: application/octet-stream\r\n\r\n`)
+    for await (const chunk of process.stdin) yield chunk as Uint8Array
+    yield enc.encode(`\r\n--${boundary}--\r\n`)
+  }
+  const it = parts()
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { value, done } = await it.next()
+      if (done === true) controller.close()
+      else controller.enqueue(value)
+    },
+  })
+  return { body, contentType: `multipart/form-data; boundary=${boundary}` }
+}
+
 export async function invokeNodeCommand(cmd: Command, init: InvokeInit): Promise<void> {
   let args = await withFileValues(cmd, init.args)
   let body: ReadableStream<Uint8Array> | undefined
   let contentType: string | undefined
   let bar: SingleBar | undefined
   if (cmd.uploadsFiles === true) {
-    const entries = await collectUploads(init.args, { recursive: init.options.recursive === true, hidden: init.options.hidden === true })
+    const first = cmd.uploadArg ?? 0
+    const local = args.slice(first)
+    const stdin = readsStdin(cmd, local)
+    const entries = stdin ? [] : await collectUploads(local, { recursive: init.options.recursive === true, hidden: init.options.hidden === true })
     const total = entries.reduce((n, e) => n + e.size, 0)
     if (process.stderr.isTTY && !init.json && total >= PROGRESS_MIN_BYTES) {
       bar = new SingleBar({ stream: process.stderr, format: '{bar} {percentage}% | {value_mb}/{total_mb} MiB | {speed} MiB/s', hideCursor: true })
@@ -66,13 +93,13 @@ export async function invokeNodeCommand(cmd: Command, init: InvokeInit): Promise
     }
     let sent = 0
     const started = Date.now()
-    const upload = multipartBody(entries, n => {
+    const upload = stdin ? stdinUpload() : multipartBody(entries, n => {
       sent += n
       bar?.update(sent, { value_mb: (sent / 1048576).toFixed(1), speed: (sent / 1048576 / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(1) })
     })
     body = upload.body
     contentType = upload.contentType
-    args = []
+    args = args.slice(0, first)
   }
   const query: Record<string, string | number | boolean | undefined> = {}
   for (const [k, v] of Object.entries(init.options)) if (v !== undefined) query[k] = v
@@ -100,18 +127,24 @@ export async function invokeNodeCommand(cmd: Command, init: InvokeInit): Promise
     if (!init.json) cmd.renderEnd?.(values, stdoutLines, init.options)
     return
   }
-  if (cmd.path.join(' ') === 'ipfs get') return extractGet(res, init)
+  if (cmd.repliesTar === true) return extractGet(res, init)
   for await (const chunk of res.body as any as AsyncIterable<Uint8Array>) await writeStdout(chunk)
 }
 
 /** `ipfs get`: unpack the node's tar stream under the output path, never outside it. */
 async function extractGet(res: Response, init: InvokeInit): Promise<void> {
-  const path = parseIpfsPath(init.args[0]!)
-  const rootName = path.segments.at(-1) ?? path.cid.toString()
-  const target = resolve(typeof init.options.output === 'string' ? init.options.output : rootName)
-  const base = dirname(target)
+  let rootName: string | undefined
+  let target = ''
+  let base = ''
   let files = 0
   for await (const entry of readTar(res.body as any as AsyncIterable<Uint8Array>)) {
+    // The first entry names the whole download (a CID, a MiMei ID or a path's last segment).
+    if (rootName == null) {
+      rootName = entry.path.split('/')[0]!
+      if (rootName === '' || rootName === '..' || rootName === '.') throw new InvalidInputError(`refusing a download named "${entry.path}"`)
+      target = resolve(typeof init.options.output === 'string' ? init.options.output : rootName)
+      base = dirname(target)
+    }
     const rel = entry.path === rootName ? '' : entry.path.slice(rootName.length + 1)
     const dest = rel === '' ? target : join(target, rel)
     if (dest !== target && !dest.startsWith(target + sep)) throw new InvalidInputError(`refusing to write outside "${target}": "${entry.path}"`)

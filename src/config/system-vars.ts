@@ -55,6 +55,8 @@ export const SystemVarsSchema = z.looseObject({
   UPnP: z.boolean().default(true),
   /** Which addresses the DHTs keep: all, only public ("wan") or only private ("lan"). */
   DHTScope: z.enum(['all', 'wan', 'lan']).default('all'),
+  /** Seconds between a provider's DHT checks for MiMei publishes it missed. */
+  MiMeiPollSeconds: z.number().positive().default(60),
   /** Connection manager: most open connections. */
   MaxConnections: z.number().int().positive().default(300),
   /** Most streams one peer may open on one connection. */

@@ -9,7 +9,8 @@ import { loadSystemVars, type SystemVars } from '../config/index.ts'
 import { LeitherNode } from '../node/node.ts'
 import { loadOrCreateHostKey } from '../node/host-key.ts'
 import { createApiRouter } from '../api/router.ts'
-import { createIpfsGateway } from '../gateway/index.ts'
+import { createIpfsGateway, createMiMeiGateway } from '../gateway/index.ts'
+import { resolveMiMei } from './resolve-mimei.ts'
 import { lockRoot } from './root-lock.ts'
 import { listenHttp } from './http-listener.ts'
 import { removeRunFiles, writeRunFiles } from './run-files.ts'
@@ -79,7 +80,9 @@ export async function startDaemon(root: string, overrides: RunOverrides = {}): P
       shutdown: () => setTimeout(() => stopRequested?.(), 50),
       allowOrigins: config.APIAllowOrigins,
     }))
-    app.route('/', createIpfsGateway({ blockstore: node.helia.blockstore, unixfs: node.unixfs, timeoutMs: config.GatewayTimeout * 1000 }))
+    const ipfsGateway = createIpfsGateway({ blockstore: node.helia.blockstore, unixfs: node.unixfs, timeoutMs: config.GatewayTimeout * 1000 })
+    app.route('/', ipfsGateway)
+    app.route('/', createMiMeiGateway({ ipfs: ipfsGateway, resolve: (mid, version, signal) => resolveMiMei(node, mid, version, signal, config.GatewayTimeout * 1000) }))
     app.get('/', c => c.text(`Leither node ${node.id}\nPeerId ${node.peerId}\n`))
 
     listener = await listenHttp(app, config.ServicePort, config.MaxBodyBytes)

@@ -5,7 +5,7 @@
 import { importer, type ImportCandidate } from 'ipfs-unixfs-importer'
 import type { Helia } from 'helia'
 import { kuboImportOptions, type AddFlags } from './import-options.ts'
-import { pinMetadata } from './pin-names.ts'
+import { hasOwnPin, pinMetadata } from './pin-names.ts'
 
 /** kubo's streamed `add` reply for one entry. */
 export interface AddedEntry {
@@ -47,7 +47,7 @@ export async function * addEntries (helia: Helia, source: AsyncIterable<ImportCa
     yield last
   }
   while (progress.length > 0) yield progress.shift()!
-  if (root != null && opts.pin !== false && !(await helia.pins.isPinned(root, { signal: opts.signal }))) {
+  if (root != null && opts.pin !== false && !(await hasOwnPin(helia.pins, root, opts.signal))) {
     // Pinning walks the DAG we just wrote: every block is local.
     for await (const _ of helia.pins.add(root, { signal: opts.signal, metadata: pinMetadata(root) })) { /* walk */ }
   }

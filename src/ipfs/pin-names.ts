@@ -19,3 +19,18 @@ export function pinnedName(pin: Pin): string {
 export function multihashKey(cid: CID): string {
   return Buffer.from(cid.multihash.bytes).toString('hex')
 }
+
+/**
+ * True when there is a pin for exactly this CID. helia.pins.isPinned answers
+ * "is this block kept by anything" (a parent pin, the MFS tree), which must
+ * not stop the user from pinning the CID itself.
+ */
+export async function hasOwnPin(pins: { get(cid: CID, options?: { signal?: AbortSignal }): Promise<unknown> }, cid: CID, signal?: AbortSignal): Promise<boolean> {
+  try {
+    await pins.get(cid, { signal })
+    return true
+  } catch (err: any) {
+    if (err?.name === 'NotFoundError' || /not found/i.test(err?.message ?? '')) return false
+    throw err
+  }
+}

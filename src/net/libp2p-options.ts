@@ -7,6 +7,7 @@ import { autoNAT } from '@libp2p/autonat'
 import { bootstrap } from '@libp2p/bootstrap'
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { dcutr } from '@libp2p/dcutr'
+import { gossipsub } from '@libp2p/gossipsub'
 import { identify, identifyPush } from '@libp2p/identify'
 import { kadDHT, passthroughMapper, removePrivateAddressesMapper, removePublicAddressesMapper } from '@libp2p/kad-dht'
 import { mdns } from '@libp2p/mdns'
@@ -35,6 +36,8 @@ export interface NodeNetOptions {
   /** e.g. "leither/0.1.0" */
   agentVersion: string
   version: string
+  /** More signed-record namespaces for Leither's DHT (e.g. mimei), keyed by first key segment. */
+  records?: { validators: Record<string, any>, selectors: Record<string, any> }
 }
 
 function listenAddrs(config: SystemVars): string[] {
@@ -69,13 +72,15 @@ export function libp2pOptions(opts: NodeNetOptions): Libp2pOptions<any> {
       protocol: LEITHER_DHT_PROTOCOL,
       clientMode: false,
       peerInfoMapper,
-      validators: { [LEITHER_NAMESPACE]: leitherValidator },
-      selectors: { [LEITHER_NAMESPACE]: leitherSelector },
+      validators: { [LEITHER_NAMESPACE]: leitherValidator, ...opts.records?.validators },
+      selectors: { [LEITHER_NAMESPACE]: leitherSelector, ...opts.records?.selectors },
       logPrefix: 'libp2p:leither-dht',
       datastorePrefix: '/leither-dht',
       metricsPrefix: 'libp2p_leither_dht',
     }),
   }
+  // Real-time MiMei updates: a publish reaches subscribed providers at once.
+  services.pubsub = gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false })
   if (!off.has('autonat')) services.autoNAT = autoNAT()
   if (!off.has('dcutr')) services.dcutr = dcutr()
   if (config.RelayService && !off.has('relay')) {

@@ -14,9 +14,14 @@ import type { Helia } from 'helia'
 import type { SystemVars } from '../config/index.ts'
 import { AddressFilter } from '../net/address-filter.ts'
 import { ContentAnnouncer } from '../net/content-announcer.ts'
+import { MiMeiService } from '../mimei/mimei-service.ts'
+import { MiMeiNetwork } from '../mimei/mimei-network.ts'
+import { MiMeiStore } from '../mimei/mimei-store.ts'
+import { MIMEI_NAMESPACE, mimeiSelector, mimeiValidator } from '../mimei/mimei-record.ts'
 import { libp2pOptions } from '../net/libp2p-options.ts'
 import { shortIdFromPublicKey } from '../pki/index.ts'
 import { SqliteBlockstore, SqliteDatastore } from '../store/index.ts'
+import { MutableFileTree } from '../ipfs/mfs.ts'
 import { VERSION } from '../version.ts'
 
 export interface LeitherNodeInit {
@@ -40,13 +45,18 @@ export class LeitherNode {
   readonly data: SqliteDatastore
   readonly helia: Helia & { libp2p: Libp2p<any> }
   readonly unixfs: UnixFS
+  /** The mutable file tree (`files`, kubo's MFS). */
+  readonly files: MutableFileTree
   /** The swarm address blacklist, live: the connection gater reads it on every dial. */
   readonly filter: AddressFilter
   /** Provider records for what this node adds. */
   readonly announcer: ContentAnnouncer
+  /** MiMei containers on this node, and their network duties. */
+  readonly mimei: MiMeiService
+  readonly mimeiNet: MiMeiNetwork
   readonly startedAt = Date.now()
 
-  private constructor(init: LeitherNodeInit, blocks: SqliteBlockstore, data: SqliteDatastore) {
+  private constructor(init: LeitherNodeInit, blocks: SqliteBlockstore, data: SqliteDatastore, mimeiStore: MiMeiStore) {
     this.root = init.root
     this.config = init.config
     this.privateKey = init.privateKey
@@ -62,9 +72,20 @@ export class LeitherNode {
       filter: this.filter,
       agentVersion: agent,
       version: VERSION,
+      records: { validators: { [MIMEI_NAMESPACE]: mimeiValidator }, selectors: { [MIMEI_NAMESPACE]: mimeiSelector } },
     }) as any)) as any
     this.unixfs = unixfs(this.helia)
+    this.files = new MutableFileTree({ blockstore: this.helia.blockstore, datastore: data })
     this.announcer = new ContentAnnouncer((cid, options) => this.helia.routing.provide(cid, options))
+    this.mimei = new MiMeiService({ store: mimeiStore, helia: this.helia, nodeId: this.id })
+    this.mimeiNet = new MiMeiNetwork({
+      service: this.mimei,
+      libp2p: () => this.helia.libp2p,
+      privateKey: init.privateKey,
+      nodeId: this.id,
+      announce: cid => this.announcer.announce(cid, true),
+      pollIntervalMs: init.config.MiMeiPollSeconds * 1000,
+    })
   }
 
   /** Opens the stores under the root; the network starts with start(). */
@@ -73,7 +94,8 @@ export class LeitherNode {
     await mkdir(dir, { recursive: true })
     const blocks = new SqliteBlockstore(join(dir, 'blocks.db'))
     const data = new SqliteDatastore(join(dir, 'datastore.db'))
-    return new LeitherNode(init, blocks, data)
+    const mimeiStore = new MiMeiStore(join(dir, 'mimei.db'))
+    return new LeitherNode(init, blocks, data, mimeiStore)
   }
 
   get libp2p(): Libp2p<any> {
@@ -87,15 +109,18 @@ export class LeitherNode {
 
   async start(): Promise<void> {
     await this.helia.start()
+    await this.mimeiNet.start()
   }
 
   async stop(): Promise<void> {
     this.announcer.stop()
+    this.mimeiNet.stop()
     try {
       await this.helia.stop()
     } finally {
       this.blocks.close()
       this.data.close()
+      this.mimei.store.close()
     }
   }
 }

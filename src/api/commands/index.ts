@@ -2,6 +2,9 @@
 import type { Command } from '../command.ts'
 import { blockCommands } from './block.ts'
 import { dhtCommands } from './dht.ts'
+import { filesCommands } from './files.ts'
+import { mimeiCommands } from './mimei.ts'
+import { mimeiNetCommands } from './mimei-net.ts'
 import { ipfsCommands } from './ipfs.ts'
 import { lpkiCommands } from './lpki.ts'
 import { nodeCommands } from './node.ts'
@@ -18,6 +21,9 @@ export const commands: Command[] = [
   ...repoCommands,
   ...blockCommands,
   ...dhtCommands,
+  ...filesCommands,
+  ...mimeiCommands,
+  ...mimeiNetCommands,
 ]
 
 /** Finds a command by its words, e.g. ['ipfs', 'pin', 'add']. */

@@ -3,7 +3,7 @@
  */
 import { exporter, type UnixFSEntry } from 'ipfs-unixfs-exporter'
 import { CID } from 'multiformats/cid'
-import type { Command, NodeContext } from '../command.ts'
+import type { Command, NodeContext, Options } from '../command.ts'
 import { requireArg } from '../command.ts'
 import { addEntries, type AddedEntry } from '../../ipfs/add.ts'
 import { parseIpfsPath } from '../../ipfs/ipfs-path.ts'
@@ -34,6 +34,35 @@ async function * announced(node: LeitherNode, source: AsyncIterable<unknown>): A
   if (root == null) return
   node.announcer.announce(CID.parse(root), true)
   for (const cid of added) node.announcer.announce(CID.parse(cid))
+}
+
+/** The bytes of a file, for cat (offset/length options as kubo's). */
+export async function catContent(node: LeitherNode, text: string, options: Options, signal: AbortSignal): Promise<AsyncIterable<Uint8Array>> {
+  const entry = await resolveEntry(node, text, signal)
+  if (entry.type === 'directory') throw new InvalidInputError(`"${text}" is a directory; use ls or get`)
+  if (entry.type === 'object') throw new InvalidInputError(`"${text}" is not a file (codec ${entry.cid.code})`)
+  const offset = num(options.offset)
+  const length = num(options.length)
+  if ((offset != null && !(offset >= 0)) || (length != null && !(length >= 0))) throw new InvalidInputError('offset and length must be non-negative numbers')
+  return entry.content({ offset, length, signal })
+}
+
+/** A file or directory as a tar stream whose top entry is `name` (kubo's get). */
+export async function tarOf(node: LeitherNode, text: string, name: string, signal: AbortSignal): Promise<AsyncIterable<Uint8Array>> {
+  const root = await resolveEntry(node, text, signal)
+  async function * walk(entry: UnixFSEntry, at: string): AsyncGenerator<TarEntry> {
+    if (entry.type === 'directory') {
+      yield { path: at, type: 'directory' }
+      for await (const link of entry.entries({ signal })) {
+        yield * walk(await exporter(link.cid, node.helia.blockstore, { signal }), `${at}/${link.name}`)
+      }
+    } else if (entry.type === 'object') {
+      throw new InvalidInputError(`"${at}" is not a UnixFS file or directory`)
+    } else {
+      yield { path: at, type: 'file', size: Number(entry.size), content: entry.content({ signal }) }
+    }
+  }
+  return writeTar(walk(root, name))
 }
 
 const num = (v: unknown): number | undefined => v == null || v === '' ? undefined : Number(v)
@@ -93,12 +122,7 @@ export const ipfsCommands: Command[] = [
     runsIn: 'node',
     kubo: ['cat'],
     async run(ctx: NodeContext) {
-      const entry = await resolveEntry(ctx.node, requireArg(ctx.args, 0, 'ipfs-path'), ctx.signal)
-      if (entry.type === 'directory') throw new InvalidInputError(`"${ctx.args[0]}" is a directory; use ipfs ls or ipfs get`)
-      const offset = num(ctx.options.offset)
-      const length = num(ctx.options.length)
-      if ((offset != null && !(offset >= 0)) || (length != null && !(length >= 0))) throw new InvalidInputError('offset and length must be non-negative numbers')
-      return entry.content({ offset, length, signal: ctx.signal })
+      return catContent(ctx.node, requireArg(ctx.args, 0, 'ipfs-path'), ctx.options, ctx.signal)
     },
   },
   {
@@ -107,24 +131,13 @@ export const ipfsCommands: Command[] = [
     args: [{ name: 'ipfs-path', description: '<cid>[/path]', required: true }],
     options: [{ name: 'output', alias: 'o', type: 'string', description: 'where to write it (default: the CID or last path segment)' }],
     output: 'bytes',
+    repliesTar: true,
     runsIn: 'node',
     kubo: ['get'],
     async run(ctx: NodeContext) {
       const text = requireArg(ctx.args, 0, 'ipfs-path')
-      const root = await resolveEntry(ctx.node, text, ctx.signal)
       const path = parseIpfsPath(text)
-      const name = path.segments.at(-1) ?? path.cid.toString()
-      async function * walk(entry: UnixFSEntry, at: string): AsyncGenerator<TarEntry> {
-        if (entry.type === 'directory') {
-          yield { path: at, type: 'directory' }
-          for await (const link of entry.entries({ signal: ctx.signal })) {
-            yield * walk(await exporter(link.cid, ctx.node.helia.blockstore, { signal: ctx.signal }), `${at}/${link.name}`)
-          }
-        } else {
-          yield { path: at, type: 'file', size: Number(entry.size), content: entry.content({ signal: ctx.signal }) }
-        }
-      }
-      return writeTar(walk(root, name))
+      return tarOf(ctx.node, text, path.segments.at(-1) ?? path.cid.toString(), ctx.signal)
     },
   },
   {

@@ -4,7 +4,7 @@ import { requireArg } from '../command.ts'
 import { parseIpfsPath } from '../../ipfs/ipfs-path.ts'
 import { resolveEntry } from './ipfs.ts'
 import { InvalidInputError, NotFoundError } from '../../utils/errors.ts'
-import { multihashKey, pinMetadata, pinnedName } from '../../ipfs/pin-names.ts'
+import { hasOwnPin, multihashKey, pinMetadata, pinnedName } from '../../ipfs/pin-names.ts'
 
 const pinType = (depth: number) => depth === Infinity ? 'recursive' : depth === 0 ? 'direct' : 'recursive'
 
@@ -23,7 +23,7 @@ export const pinCommands: Command[] = [
       const depth = ctx.options.recursive === false || ctx.options.recursive === 'false' ? 0 : Infinity
       for (const text of ctx.args) {
         const cid = (await resolveEntry(ctx.node, text, ctx.signal)).cid
-        if (!(await ctx.node.helia.pins.isPinned(cid, { signal: ctx.signal }))) {
+        if (!(await hasOwnPin(ctx.node.helia.pins, cid, ctx.signal))) {
           for await (const _ of ctx.node.helia.pins.add(cid, { depth, signal: ctx.signal, metadata: pinMetadata(cid) })) { /* walks and fetches */ }
         }
         Pins.push(cid.toString())
@@ -44,7 +44,7 @@ export const pinCommands: Command[] = [
       const cids = ctx.args.map(text => parseIpfsPath(text))
       for (const p of cids) {
         if (p.segments.length > 0) throw new InvalidInputError(`pin rm takes a CID, not a path: "${p.exporterPath}"`)
-        if (!(await ctx.node.helia.pins.isPinned(p.cid, { signal: ctx.signal }))) throw new NotFoundError(`${p.cid} is not pinned`)
+        if (!(await hasOwnPin(ctx.node.helia.pins, p.cid, ctx.signal))) throw new NotFoundError(`${p.cid} is not pinned`)
       }
       const Pins: string[] = []
       for (const p of cids) {
