@@ -139,6 +139,31 @@ describe('MiMei faults', () => {
     expect(JSON.parse((await a.cli('mimei', 'list', '--json')).stdout).MiMei.find((m: any) => m.MID === mid).Publishing).toBe(true)
   }, 90_000)
 
+  test('a sync killed half-way leaves the earlier version intact and resumes after restart', async () => {
+    const mid = JSON.parse((await a.cli('mimei', 'create', '--json')).stdout).MID
+    await a.cli('mimei', 'setcid', mid, await addCid(a, 'small first version\n'))
+    await a.cli('mimei', 'publish', mid)
+    expect((await b.cli('mimei', 'provide', mid)).code).toBe(0)
+    const big = join(work, 'big-v2.bin')
+    const data = new Uint8Array(48 * 1024 * 1024)
+    for (let i = 0; i < data.length; i += 4096) data[i] = (i / 4096) & 0xff
+    crypto.getRandomValues(data.subarray(0, 65536))
+    await writeFile(big, data)
+    const bigCid = (await a.cli('ipfs', 'add', '-q', big)).stdout.trim()
+    await a.cli('mimei', 'setcid', mid, bigCid)
+    const publishing = a.cli('mimei', 'publish', mid)
+    await Bun.sleep(150)
+    await b.kill9() // mid-transfer, most likely
+    await publishing
+    b = await startNode({ root: b.root })
+    // the first version is whole whatever happened
+    expect((await b.cli('mimei', 'cat', mid, '-v', '1')).stdout).toBe('small first version\n')
+    await until('B to finish version 2 after its restart', async () => await lastOf(b, mid) === 2, 60_000)
+    const got = new Uint8Array(await (await fetch(`http://127.0.0.1:${b.ports.http}/mm/${mid}/`)).arrayBuffer())
+    expect(got.length).toBe(data.length)
+    expect(Buffer.compare(Buffer.from(got), Buffer.from(data))).toBe(0)
+  }, 120_000)
+
   test('bad input gets clear errors and changes nothing', async () => {
     const unknown = await a.cli('mimei', 'versions', 'h7Nkwe4rfb1d15En8yQ65Lhhq9b')
     expect(unknown.code).toBe(1)

@@ -83,6 +83,8 @@ export interface CommandBase {
    * Unset: every argument is a local path.
    */
   uploadArg?: number
+  /** The CLI passes every word after the command through untouched (db: `LRANGE l 0 -1`). */
+  rawArgs?: boolean
   /** The bytes are a tar stream the CLI unpacks to disk (ipfs get, mimei get). */
   repliesTar?: boolean
   /** Human rendering of one reply value (or one streamed value). */

@@ -94,6 +94,13 @@ export async function runCli(argv: string[]): Promise<number> {
   }
   let chosen: { cmd: Command | string, args: string[], flags: Record<string, any> } | undefined
   const cli = buildCac((cmd, args, flags) => { chosen = { cmd, args, flags } })
+  // Raw commands (db) take the words after them as they are: "-1" is an argument there, not a flag.
+  let raw: string[] | undefined
+  if (folded.command?.rawArgs === true) {
+    const at = folded.argv.indexOf(folded.command.path.join(' '))
+    raw = folded.argv.slice(at + 1)
+    folded.argv = folded.argv.slice(0, at + 1)
+  }
   const bare = folded.command == null && !folded.argv.some(a => LIFECYCLE.includes(a))
   try {
     // No command at all: `./Leither &` starts the node, as in the seed.
@@ -109,7 +116,8 @@ export async function runCli(argv: string[]): Promise<number> {
     return reportError(err, false)
   }
   if (chosen == null) return 0
-  const { cmd, args, flags } = chosen
+  const { cmd, flags } = chosen
+  const args = raw ?? chosen.args
   const json = flags.json === true
   const root = resolve(typeof flags.root === 'string' ? flags.root : process.env.LEITHER_ROOT ?? '.')
   try {

@@ -29,6 +29,12 @@ export const SystemVarsSchema = z.looseObject({
   RespPort: port.default(6379),
   /** Address the Redis protocol binds to; loopback unless the owner opens it. */
   RespBind: z.string().default('127.0.0.1'),
+  /** Redis AUTH password; empty = no password (the port is loopback-only by default). */
+  RespPassword: z.string().default(''),
+  /** Most Redis protocol clients at once. */
+  RespMaxClients: z.number().int().positive().default(10_000),
+  /** Largest bulk string a Redis client may send, in bytes (Redis's proto-max-bulk-len). */
+  RespMaxBulkBytes: z.number().int().positive().default(512 * 1024 * 1024),
   /** Subsystems not to start (e.g. "resp", "mdns", "dht"). */
   NOStart: z.array(z.string()).default([]),
   /** Largest HTTP request body the API accepts, in bytes. */

@@ -60,6 +60,8 @@ export interface RunningNode {
 export async function startDaemon(root: string, overrides: RunOverrides = {}): Promise<RunningNode> {
   await prepareRoot(root)
   const lock = await lockRoot(root)
+  // A node killed with -9 leaves its api and ports.json behind; they are not this run's.
+  await removeRunFiles(root)
   const cleanups: Array<() => Promise<void>> = [() => lock.release()]
   const unwind = async () => {
     for (const fn of cleanups.reverse()) await fn().catch(err => log.warn(`cleanup: ${err?.message ?? err}`))

@@ -37,6 +37,8 @@ export interface MiMeiNetworkInit {
   announce: (cid: CID) => void
   /** how often providers poll the DHT for publishes they missed */
   pollIntervalMs?: number
+  /** brings a database MiMei's copy to the record's versions (mimei-db.ts) */
+  followDb?: (mid: string, versions: MiMeiRecord['body']['versions'], signal?: AbortSignal) => Promise<number[]>
 }
 
 export interface ProviderInfo {
@@ -54,6 +56,7 @@ export class MiMeiNetwork {
   private readonly nodeId: string
   private readonly announce: (cid: CID) => void
   private readonly pollIntervalMs: number
+  private readonly followDb?: MiMeiNetworkInit['followDb']
   private readonly controller = new AbortController()
   private readonly syncing = new Map<string, Promise<number[]>>()
   private timers: Array<ReturnType<typeof setInterval>> = []
@@ -65,6 +68,7 @@ export class MiMeiNetwork {
     this.nodeId = init.nodeId
     this.announce = init.announce
     this.pollIntervalMs = init.pollIntervalMs ?? 60_000
+    this.followDb = init.followDb
   }
 
   private get libp2p(): Libp2p<any> { return this.getLibp2p() }
@@ -104,7 +108,7 @@ export class MiMeiNetwork {
   /** Signs the MiMei's current version list and spreads it: DHT, pubsub, provider record. */
   async publish(mid: string, eolMs = DEFAULT_EOL_MS, signal?: AbortSignal): Promise<MiMeiRecord> {
     const row = this.service.requireAuthor(mid)
-    const versions = this.store.versions(mid).map(v => ({ ver: v.ver, cid: v.cid }))
+    const versions = this.store.versions(mid).map(v => ({ ver: v.ver, cid: v.cid, ...(v.digest != null ? { digest: v.digest } : {}), ...(v.delta != null ? { delta: v.delta } : {}) }))
     const seq = Math.max(Date.now(), row.record_seq + 1)
     const record = await signMiMeiRecord(this.privateKey, {
       mid, author: row.author, app: row.app, ext: row.ext, mark: row.mark, type: row.type,
@@ -214,6 +218,10 @@ export class MiMeiNetwork {
       this.store.create({ mid: body.mid, author: body.author, app: body.app, ext: body.ext, mark: body.mark, type: body.type, created: body.created, rights: body.rights })
     }
     const newest = this.store.acceptRecord(body.mid, record.bytes, record.seq, record.eol, body.versions)
+    if (body.type === 'db' && this.followDb != null) {
+      // Databases move by deltas between versions, not by pinning every full copy.
+      return newest ? this.followDb(body.mid, body.versions, signal) : []
+    }
     const have = new Map(this.store.versions(body.mid).map(v => [v.ver, v.cid]))
     // Only the newest record adds versions; an older (or replayed) one never rolls anything back.
     const missing = newest ? body.versions.filter(v => !have.has(v.ver)) : []
@@ -246,11 +254,26 @@ export class MiMeiNetwork {
     for (const row of this.store.duties()) {
       if (row.providing !== 1 || row.author === this.nodeId || this.controller.signal.aborted) continue
       try {
+        // A sync cut short (crash, kill -9) left versions of the held record missing: finish it.
+        if (row.record != null && await this.isBehind(row.mid, row.record)) {
+          await this.applyRecord(await validateMiMeiRecord(mimeiKey(row.mid), row.record), this.controller.signal)
+        }
         const record = await this.netRecord(row.mid, this.controller.signal)
         if (record != null && record.seq > (this.store.find(row.mid)?.record_seq ?? 0)) await this.applyRecord(record, this.controller.signal)
       } catch (err: any) {
         log.debug(`poll ${row.mid}: ${err?.message ?? err}`)
       }
+    }
+  }
+
+  /** True when this node lacks a version its newest record names. */
+  private async isBehind(mid: string, recordBytes: Uint8Array): Promise<boolean> {
+    try {
+      const { body } = await validateMiMeiRecord(mimeiKey(mid), recordBytes, 0)
+      const have = new Set(this.store.versions(mid).map(v => v.ver))
+      return body.versions.some(v => !have.has(v.ver))
+    } catch {
+      return false
     }
   }
 

@@ -8,6 +8,7 @@ import type { Ed25519PrivateKey } from '@libp2p/interface'
 import { decodeRecord, encodeRecord, signRecord, signerId, type SignedRecord } from '../pki/index.ts'
 import { InvalidInputError } from '../utils/errors.ts'
 import { mimeiId, type MiMeiType } from './mimei-id.ts'
+import type { VersionEntry } from './mimei-store.ts'
 
 export const MIMEI_NAMESPACE = 'mimei'
 
@@ -20,7 +21,8 @@ export interface MiMeiRecordBody {
   type: MiMeiType
   created: number
   rights: number
-  versions: Array<{ ver: number, cid: string }>
+  /** db MiMei versions also carry their digest and the CID of their delta from the previous version */
+  versions: VersionEntry[]
   release: number | null
 }
 
@@ -52,7 +54,8 @@ function parseBody(record: SignedRecord): MiMeiRecordBody {
   const ok = body != null && typeof body.mid === 'string' && typeof body.author === 'string' &&
     typeof body.app === 'string' && typeof body.ext === 'string' && typeof body.mark === 'string' &&
     (body.type === 'file' || body.type === 'db') && Number.isSafeInteger(body.created) && Number.isSafeInteger(body.rights) &&
-    Array.isArray(body.versions) && body.versions.every((v: any) => Number.isSafeInteger(v?.ver) && v.ver > 0 && typeof v.cid === 'string') &&
+    Array.isArray(body.versions) && body.versions.every((v: any) => Number.isSafeInteger(v?.ver) && v.ver > 0 && typeof v.cid === 'string' &&
+      (v.digest === undefined || typeof v.digest === 'string') && (v.delta === undefined || typeof v.delta === 'string')) &&
     (body.release === null || Number.isSafeInteger(body.release))
   if (!ok) throw new InvalidInputError(`MiMei record for "${record.key}" has a malformed body`)
   return body

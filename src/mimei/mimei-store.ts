@@ -26,12 +26,25 @@ export interface MiMeiRow {
   record: Uint8Array | null
   record_seq: number
   record_eol: number
+  db_ver: number | null
 }
 
 export interface VersionRow {
   ver: number
   cid: string
   created: number
+  /** db MiMei: content digest, CID of the changes since the previous version, write sequence */
+  digest?: string | null
+  delta?: string | null
+  seq?: number | null
+}
+
+/** A version as records carry it. */
+export interface VersionEntry {
+  ver: number
+  cid: string
+  digest?: string
+  delta?: string
 }
 
 export interface SeenVersion {
@@ -78,36 +91,37 @@ export class MiMeiStore {
   }
 
   versions(mid: string): VersionRow[] {
-    return this.db.prepare('SELECT ver, cid, created FROM versions WHERE mid = ? ORDER BY ver').all<VersionRow>(mid)
+    return this.db.prepare('SELECT ver, cid, created, digest, delta, seq FROM versions WHERE mid = ? ORDER BY ver').all<VersionRow>(mid)
   }
 
   lastVersion(mid: string): VersionRow | undefined {
-    return this.db.prepare('SELECT ver, cid, created FROM versions WHERE mid = ? ORDER BY ver DESC LIMIT 1').get<VersionRow>(mid)
+    return this.db.prepare('SELECT ver, cid, created, digest, delta, seq FROM versions WHERE mid = ? ORDER BY ver DESC LIMIT 1').get<VersionRow>(mid)
   }
 
   version(mid: string, ver: number): VersionRow | undefined {
-    return this.db.prepare('SELECT ver, cid, created FROM versions WHERE mid = ? AND ver = ?').get<VersionRow>(mid, ver)
+    return this.db.prepare('SELECT ver, cid, created, digest, delta, seq FROM versions WHERE mid = ? AND ver = ?').get<VersionRow>(mid, ver)
   }
 
   /** Appends the next version (last + 1) and makes it the working copy. */
-  appendVersion(mid: string, cid: string, now = Date.now()): number {
+  appendVersion(mid: string, cid: string, now = Date.now(), db: { digest: string, delta: string | null, seq: number } | null = null): number {
     return this.db.transaction(() => {
       this.get(mid)
       const ver = (this.lastVersion(mid)?.ver ?? 0) + 1
-      this.db.prepare('INSERT INTO versions (mid, ver, cid, created) VALUES (?, ?, ?, ?)').run(mid, ver, cid, now)
+      this.db.prepare('INSERT INTO versions (mid, ver, cid, created, digest, delta, seq) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(mid, ver, cid, now, db?.digest ?? null, db?.delta ?? null, db?.seq ?? null)
       this.db.prepare('UPDATE mimei SET cur = ? WHERE mid = ?').run(cid, mid)
       return ver
     })
   }
 
   /** Stores versions learned from the network; a version already held with other content is left alone. */
-  importVersions(mid: string, versions: Array<{ ver: number, cid: string }>, now = Date.now()): number[] {
+  importVersions(mid: string, versions: VersionEntry[], now = Date.now()): number[] {
     return this.db.transaction(() => {
       const added: number[] = []
       for (const v of versions) {
         const have = this.version(mid, v.ver)
         if (have != null) continue
-        this.db.prepare('INSERT INTO versions (mid, ver, cid, created) VALUES (?, ?, ?, ?)').run(mid, v.ver, v.cid, now)
+        this.db.prepare('INSERT INTO versions (mid, ver, cid, created, digest, delta) VALUES (?, ?, ?, ?, ?, ?)').run(mid, v.ver, v.cid, now, v.digest ?? null, v.delta ?? null)
         added.push(v.ver)
       }
       const last = this.lastVersion(mid)
@@ -150,21 +164,26 @@ export class MiMeiStore {
     return this.db.prepare('SELECT 1 FROM versions WHERE cid = ? UNION SELECT 1 FROM mimei WHERE cur = ? LIMIT 1').get(cid, cid) != null
   }
 
+  setDbVersion(mid: string, ver: number | null): void {
+    this.db.prepare('UPDATE mimei SET db_ver = ? WHERE mid = ?').run(ver, mid)
+  }
+
   setFlags(mid: string, flags: { providing?: boolean, publishing?: boolean }): void {
     this.get(mid)
     if (flags.providing != null) this.db.prepare('UPDATE mimei SET providing = ? WHERE mid = ?').run(flags.providing ? 1 : 0, mid)
     if (flags.publishing != null) this.db.prepare('UPDATE mimei SET publishing = ? WHERE mid = ?').run(flags.publishing ? 1 : 0, mid)
   }
 
-  /** Keeps a record if it is newer than the one held; remembers every version it names. */
+  /** Keeps a record unless an newer one is held (true: it is the newest); remembers every version it names. */
   acceptRecord(mid: string, record: Uint8Array, seq: number, eol: number, versions: Array<{ ver: number, cid: string }>, now = Date.now()): boolean {
     return this.db.transaction(() => {
       const row = this.get(mid)
       for (const v of versions) {
         this.db.prepare('INSERT OR IGNORE INTO seen_versions (mid, ver, cid, seq, seen) VALUES (?, ?, ?, ?, ?)').run(mid, v.ver, v.cid, seq, now)
       }
-      if (seq <= row.record_seq) return false
-      this.db.prepare('UPDATE mimei SET record = ?, record_seq = ?, record_eol = ? WHERE mid = ?').run(record, seq, eol, mid)
+      if (seq < row.record_seq) return false
+      // The same record again (a resumed sync) still counts as the newest.
+      if (seq > row.record_seq) this.db.prepare('UPDATE mimei SET record = ?, record_seq = ?, record_eol = ? WHERE mid = ?').run(record, seq, eol, mid)
       return true
     })
   }

@@ -37,4 +37,11 @@ export const MIMEI_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (mid, ver, cid)
   );
   `,
+  `
+  -- Database MiMei: what a version froze, and which version a provider's copy holds.
+  ALTER TABLE versions ADD COLUMN digest TEXT;   -- content digest of a db version (mimei sum)
+  ALTER TABLE versions ADD COLUMN delta TEXT;    -- CID of the changes since the previous version
+  ALTER TABLE versions ADD COLUMN seq INTEGER;   -- the database's write sequence when frozen (author)
+  ALTER TABLE mimei ADD COLUMN db_ver INTEGER;   -- version a provider's database copy is at
+  `,
 ]

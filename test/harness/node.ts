@@ -84,7 +84,9 @@ export class TestNode {
     void this.exited.then(c => { exitCode = c })
     while (Date.now() < deadline) {
       if (exitCode != null) throw new Error(`node exited with ${exitCode} before it was ready:\n${this.output()}`)
-      if (existsSync(join(this.root, 'api')) && existsSync(join(this.root, 'ports.json'))) {
+      // After a kill -9 the old run's files are still there: only this process's count.
+      const owner = existsSync(join(this.root, 'repo.lock')) ? (await readFile(join(this.root, 'repo.lock'), 'utf8')).trim() : ''
+      if (owner === String(this.process.pid) && existsSync(join(this.root, 'api')) && existsSync(join(this.root, 'ports.json'))) {
         this.apiUrl = (await readFile(join(this.root, 'api'), 'utf8')).trim()
         this.ports = JSON.parse(await readFile(join(this.root, 'ports.json'), 'utf8'))
         return
@@ -131,7 +133,7 @@ export async function startNode(opts: { root?: string, args?: string[], config?:
   const root = opts.root ?? await tempRoot()
   await writeTestConfig(root, opts.config)
   const [cmd, ...pre] = leitherCommand()
-  const child = spawn(cmd!, [...pre, 'run', '--root', root, '--port', '0', '--swarm-port', '0', '--no-lan', ...(opts.args ?? [])], {
+  const child = spawn(cmd!, [...pre, 'run', '--root', root, '--port', '0', '--swarm-port', '0', '--resp-port', '0', '--no-lan', ...(opts.args ?? [])], {
     env: { ...process.env, LEITHER_LOG: process.env.LEITHER_LOG ?? 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
