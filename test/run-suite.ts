@@ -13,7 +13,7 @@
  *
  * env: TEST_RESULTS  folder for junit.xml (default test-results/, git-ignored)
  *      SUITE_TIMEOUT whole-suite limit in seconds (default 1200); each test is bounded by
- *                    bunfig.toml's [test] timeout
+ *                    --timeout (TEST_TIMEOUT_MS, default 60 s)
  */
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
@@ -99,7 +99,9 @@ async function main (argv: string[]): Promise<number> {
   const started = performance.now()
 
   // Its own process group, so a timed-out suite is killed together with the nodes it spawned.
-  const child = spawn(process.execPath, ['test', '--reporter=junit', `--reporter-outfile=${junit}`, ...args], {
+  // bunfig.toml has no per-test timeout setting: process tests start real nodes and need more than bun's 5 s default.
+  const TEST_TIMEOUT_MS = process.env.TEST_TIMEOUT_MS ?? '60000'
+  const child = spawn(process.execPath, ['test', '--timeout', TEST_TIMEOUT_MS, '--reporter=junit', `--reporter-outfile=${junit}`, ...args], {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
