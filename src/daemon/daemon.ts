@@ -11,6 +11,7 @@ import { loadOrCreateHostKey } from '../node/host-key.ts'
 import { createApiRouter } from '../api/router.ts'
 import { createIpfsGateway, createMiMeiGateway } from '../gateway/index.ts'
 import { resolveMiMei } from './resolve-mimei.ts'
+import { startResp } from './resp-listener.ts'
 import { lockRoot } from './root-lock.ts'
 import { listenHttp } from './http-listener.ts'
 import { removeRunFiles, writeRunFiles } from './run-files.ts'
@@ -89,11 +90,14 @@ export async function startDaemon(root: string, overrides: RunOverrides = {}): P
 
     listener = await listenHttp(app, config.ServicePort, config.MaxBodyBytes)
     cleanups.push(() => listener!.close())
+    const resp = await startResp(node, config)
+    if (resp != null) cleanups.push(async () => { await resp.stop() })
     const apiUrl = `http://127.0.0.1:${listener.port}`
     cleanups.push(() => removeRunFiles(root))
     await writeRunFiles(root, apiUrl, {
       http: listener.port,
       swarm: node.libp2p.getMultiaddrs().map(a => a.toString()),
+      ...(resp != null ? { resp: resp.port } : {}),
     })
     log.info(`node ${node.id} (${node.peerId}) ready: api ${apiUrl}, root ${root}`)
 

@@ -42,4 +42,6 @@ export interface DbCommand {
    * the server and have no `run` here.
    */
   run?: (ks: Keyspace, args: Uint8Array[], ctx: ExecContext) => Reply
+  /** How close to Redis it is, for docs/redis-compat.md; absent: fully supported. */
+  compat?: { status: 'supported' | 'partial', notes?: string }
 }

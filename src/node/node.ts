@@ -17,6 +17,7 @@ import { ContentAnnouncer } from '../net/content-announcer.ts'
 import { MiMeiService } from '../mimei/mimei-service.ts'
 import { MiMeiNetwork } from '../mimei/mimei-network.ts'
 import { MiMeiStore } from '../mimei/mimei-store.ts'
+import { MiMeiDatabases } from '../mimei/mimei-db.ts'
 import { MIMEI_NAMESPACE, mimeiSelector, mimeiValidator } from '../mimei/mimei-record.ts'
 import { libp2pOptions } from '../net/libp2p-options.ts'
 import { shortIdFromPublicKey } from '../pki/index.ts'
@@ -54,6 +55,8 @@ export class LeitherNode {
   /** MiMei containers on this node, and their network duties. */
   readonly mimei: MiMeiService
   readonly mimeiNet: MiMeiNetwork
+  /** Redis-compatible databases: the default one and db MiMei. */
+  readonly databases: MiMeiDatabases
   readonly startedAt = Date.now()
 
   private constructor(init: LeitherNodeInit, blocks: SqliteBlockstore, data: SqliteDatastore, mimeiStore: MiMeiStore) {
@@ -78,6 +81,7 @@ export class LeitherNode {
     this.files = new MutableFileTree({ blockstore: this.helia.blockstore, datastore: data })
     this.announcer = new ContentAnnouncer((cid, options) => this.helia.routing.provide(cid, options))
     this.mimei = new MiMeiService({ store: mimeiStore, helia: this.helia, nodeId: this.id })
+    this.databases = new MiMeiDatabases({ dir: join(dataDir(init.root), 'db'), helia: this.helia, service: this.mimei, nodeId: this.id })
     this.mimeiNet = new MiMeiNetwork({
       service: this.mimei,
       libp2p: () => this.helia.libp2p,
@@ -85,6 +89,7 @@ export class LeitherNode {
       nodeId: this.id,
       announce: cid => this.announcer.announce(cid, true),
       pollIntervalMs: init.config.MiMeiPollSeconds * 1000,
+      followDb: (mid, versions, signal) => this.databases.follow(mid, versions, signal),
     })
   }
 
@@ -109,6 +114,7 @@ export class LeitherNode {
 
   async start(): Promise<void> {
     await this.helia.start()
+    await this.databases.init()
     await this.mimeiNet.start()
   }
 
@@ -120,6 +126,7 @@ export class LeitherNode {
     } finally {
       this.blocks.close()
       this.data.close()
+      this.databases.closeAll()
       this.mimei.store.close()
     }
   }

@@ -2,6 +2,7 @@
 import type { Command } from '../command.ts'
 import { blockCommands } from './block.ts'
 import { dhtCommands } from './dht.ts'
+import { dbCommands } from './db.ts'
 import { filesCommands } from './files.ts'
 import { mimeiCommands } from './mimei.ts'
 import { mimeiNetCommands } from './mimei-net.ts'
@@ -24,6 +25,7 @@ export const commands: Command[] = [
   ...filesCommands,
   ...mimeiCommands,
   ...mimeiNetCommands,
+  ...dbCommands,
 ]
 
 /** Finds a command by its words, e.g. ['ipfs', 'pin', 'add']. */

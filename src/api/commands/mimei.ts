@@ -117,10 +117,27 @@ export const mimeiCommands: Command[] = [
     runsIn: 'node',
     async run({ node, args }) {
       const mid = requireArg(args, 0, 'mid')
+      if (node.mimei.store.get(mid).type === 'db') {
+        const { ver, created, digest } = await node.databases.backup(mid)
+        return { MID: mid, Ver: ver, Created: created, Digest: digest }
+      }
       const { ver, created } = node.mimei.backup(mid)
       return { MID: mid, Ver: ver, Created: created }
     },
     render: (r, out) => out.line(`MiMeiBackup ver= ${r.Ver}${r.Created ? '' : '  (unchanged)'}`),
+  },
+  {
+    path: ['mimei', 'sum'],
+    summary: 'Digest of a database MiMei\'s content (a version, or the working copy); equal content, equal digest',
+    args: [{ name: 'mid', description: 'MiMei ID', required: true }, { name: 'ver', description: 'version (default cur)' }],
+    output: 'json',
+    runsIn: 'node',
+    async run({ node, args }) {
+      const mid = requireArg(args, 0, 'mid')
+      const { ver, digest } = await node.databases.sum(mid, args[1])
+      return { MID: mid, Ver: ver, Digest: digest }
+    },
+    render: (r, out) => out.line(`MiMeiSum ver= ${r.Ver} sum= ${r.Digest}`),
   },
   {
     path: ['mimei', 'release'],
