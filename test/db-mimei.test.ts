@@ -5,19 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import Redis from 'ioredis'
-import { removeRoot, startNode, type TestNode } from './harness/node.ts'
+import { removeRoot, startNode, type TestNode, until } from './harness/node.ts'
 
 let a: TestNode, b: TestNode, c: TestNode
 let mid = ''
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (await check()) return
-    await Bun.sleep(100)
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
 
 const lastOf = async (n: TestNode, m: string) => {
   const res = await n.api('mimei/versions', [m])

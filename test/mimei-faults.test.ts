@@ -6,19 +6,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { removeRoot, startNode, tempRoot, type TestNode } from './harness/node.ts'
+import { removeRoot, startNode, tempRoot, type TestNode, until } from './harness/node.ts'
 
 let a: TestNode, b: TestNode, c: TestNode
 let work: string
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (await check()) return
-    await Bun.sleep(100)
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
 
 const lastOf = async (n: TestNode, mid: string) => {
   const res = await n.api('mimei/versions', [mid])

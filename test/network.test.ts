@@ -3,7 +3,7 @@ import { afterAll, describe, expect, test } from 'bun:test'
 import { createHash, randomBytes } from 'node:crypto'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { removeRoot, startNode, tempRoot, type TestNode } from './harness/node.ts'
+import { removeRoot, startNode, tempRoot, type TestNode, until } from './harness/node.ts'
 
 const started: TestNode[] = []
 const temps: string[] = []
@@ -21,14 +21,6 @@ async function node(config: Record<string, unknown> = {}): Promise<TestNode> {
 
 const idOf = async (n: TestNode) => JSON.parse((await n.cli('swarm', 'id', '--json')).stdout)
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (await check()) return
-    await Bun.sleep(200)
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
 
 describe('swarm filters', () => {
   test('a filtered address is neither dialled nor accepted, and the list is saved', async () => {

@@ -58,22 +58,7 @@ function readsStdin(cmd: Command, local: string[]): boolean {
 
 /** A one-file multipart body streaming standard input (a pipe or a socket alike). */
 function stdinUpload(): { body: ReadableStream<Uint8Array>, contentType: string } {
-  const boundary = `leither-${crypto.randomUUID()}`
-  const enc = new TextEncoder()
-  async function * parts(): AsyncGenerator<Uint8Array> {
-    yield enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="stdin"\r\nContent-Type: application/octet-stream\r\n\r\n`)
-    for await (const chunk of process.stdin) yield chunk as Uint8Array
-    yield enc.encode(`\r\n--${boundary}--\r\n`)
-  }
-  const it = parts()
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const { value, done } = await it.next()
-      if (done === true) controller.close()
-      else controller.enqueue(value)
-    },
-  })
-  return { body, contentType: `multipart/form-data; boundary=${boundary}` }
+  return multipartBody([{ name: 'stdin', stream: process.stdin as AsyncIterable<Uint8Array>, size: 0 }])
 }
 
 export async function invokeNodeCommand(cmd: Command, init: InvokeInit): Promise<void> {

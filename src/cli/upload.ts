@@ -7,12 +7,15 @@ import { createReadStream } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import { InvalidInputError, NotFoundError } from '../utils/errors.ts'
+import { readableFrom } from '../utils/readable-from.ts'
 
 export interface UploadEntry {
   /** Path inside the upload, e.g. "dir/sub/file.txt". */
   name: string
-  /** Absolute path on disk; undefined for a directory. */
+  /** Absolute path on disk; undefined for a directory (or a stream). */
   file?: string
+  /** Bytes from elsewhere (standard input) instead of a file. */
+  stream?: AsyncIterable<Uint8Array>
   size: number
 }
 
@@ -57,10 +60,11 @@ export function multipartBody(entries: UploadEntry[], onBytes?: (n: number) => v
   const boundary = `leither-${crypto.randomUUID()}`
   async function * parts(): AsyncGenerator<Uint8Array> {
     for (const [i, e] of entries.entries()) {
-      const type = e.file == null ? 'application/x-directory' : 'application/octet-stream'
-      yield enc.encode(`${i > 0 ? '\r\n' : ''}--${boundary}\r\nContent-Disposition: form-data; name="${e.file == null ? 'dir' : 'file'}"; filename="${encodeURIComponent(e.name)}"\r\nContent-Type: ${type}\r\n\r\n`)
-      if (e.file != null) {
-        for await (const chunk of createReadStream(e.file, { highWaterMark: 1024 * 1024 })) {
+      const isDir = e.file == null && e.stream == null
+      const type = isDir ? 'application/x-directory' : 'application/octet-stream'
+      yield enc.encode(`${i > 0 ? '\r\n' : ''}--${boundary}\r\nContent-Disposition: form-data; name="${isDir ? 'dir' : 'file'}"; filename="${encodeURIComponent(e.name)}"\r\nContent-Type: ${type}\r\n\r\n`)
+      if (!isDir) {
+        for await (const chunk of e.stream ?? createReadStream(e.file!, { highWaterMark: 1024 * 1024 })) {
           onBytes?.(chunk.length)
           yield chunk as Uint8Array
         }
@@ -68,14 +72,5 @@ export function multipartBody(entries: UploadEntry[], onBytes?: (n: number) => v
     }
     yield enc.encode(`\r\n--${boundary}--\r\n`)
   }
-  const it = parts()
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const { value, done } = await it.next()
-      if (done === true) controller.close()
-      else controller.enqueue(value)
-    },
-    async cancel() { await it.return(undefined) },
-  })
-  return { body, contentType: `multipart/form-data; boundary=${boundary}` }
+  return { body: readableFrom(parts()), contentType: `multipart/form-data; boundary=${boundary}` }
 }

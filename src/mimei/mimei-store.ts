@@ -80,7 +80,7 @@ export class MiMeiStore {
   }
 
   /** Inserts a MiMei; an existing one with the same ID is returned unchanged (same parameters, same ID). */
-  create(row: Omit<MiMeiRow, 'cur' | 'release' | 'providing' | 'publishing' | 'record' | 'record_seq' | 'record_eol'>): { row: MiMeiRow, created: boolean } {
+  create(row: Omit<MiMeiRow, 'cur' | 'release' | 'providing' | 'publishing' | 'record' | 'record_seq' | 'record_eol' | 'db_ver'>): { row: MiMeiRow, created: boolean } {
     return this.db.transaction(() => {
       const existing = this.find(row.mid)
       if (existing != null) return { row: existing, created: false }

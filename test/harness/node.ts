@@ -156,3 +156,13 @@ export async function writeTestConfig(root: string, extra: Record<string, unknow
 export async function removeRoot(root: string): Promise<void> {
   await rm(root, { recursive: true, force: true })
 }
+
+/** Polls `check` until it holds; throws naming `what` after `timeoutMs`. Bounded by design. */
+export async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20_000, everyMs = 100): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (await check()) return
+    await Bun.sleep(everyMs)
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
