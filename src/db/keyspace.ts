@@ -20,7 +20,8 @@ import { Lists } from './types/lists.ts'
 import { Sets } from './types/sets.ts'
 import { SetOps } from './types/setops.ts'
 import { ZSets } from './types/zsets.ts'
-import { dbCommands } from './commands/index.ts'
+import { lookup, oneLine, REGISTRY, unknownCommand } from './registry.ts'
+import type { Entry } from './registry.ts'
 import type { Change } from './changes.ts'
 import { applyChanges, changesSince, digest, dump } from './replication.ts'
 
@@ -36,42 +37,6 @@ export interface KeyspaceOptions {
  * `flushed` is true when FLUSHDB emptied the keyspace: every key changed.
  */
 export type WriteListener = (keys: Uint8Array[], flushed: boolean) => void
-
-interface Entry {
-  cmd: DbCommand
-  name: string
-  arity: number
-  write: boolean
-  run: DbCommand['run']
-}
-
-/** Names as sent, upper and lower case, to their command: one Map lookup per call. */
-const REGISTRY = new Map<string, Entry>()
-for (const cmd of dbCommands) {
-  const entry: Entry = { cmd, name: cmd.name.toLowerCase(), arity: cmd.arity, write: cmd.flags.includes('write'), run: cmd.run }
-  REGISTRY.set(cmd.name, entry)
-  REGISTRY.set(cmd.name.toLowerCase(), entry)
-}
-
-function lookup(name: Uint8Array | undefined): Entry | undefined {
-  if (name === undefined || name.length > 32) return undefined
-  let s = ''
-  for (let i = 0; i < name.length; i++) s += String.fromCharCode(name[i]!)
-  return REGISTRY.get(s) ?? REGISTRY.get(s.toUpperCase())
-}
-
-const utf8 = new TextDecoder()
-const oneLine = (s: string): string => s.replace(/[\r\n]/g, ' ')
-
-/** Redis's text: the name and the first arguments, quoted, up to 128 characters. */
-function unknownCommand(args: Uint8Array[]): Reply {
-  const name = args.length > 0 ? utf8.decode(args[0]!).slice(0, 128) : ''
-  let rest = ''
-  for (let i = 1; i < args.length && rest.length < 128; i++) {
-    rest += `'${utf8.decode(args[i]!).slice(0, 128 - rest.length)}' `
-  }
-  return err(oneLine(Errors.unknown(name, rest)))
-}
 
 interface Snapshot {
   seq: number
@@ -131,7 +96,7 @@ export class Keyspace {
     try {
       if (!readonly) {
         migrate(db, DB_MIGRATIONS)
-        db.exec('PRAGMA cache_size = -16384')
+        db.exec('PRAGMA cache_size = -8192') // 8 MiB of pages per open keyspace
       } else {
         const found = Number(db.prepare('PRAGMA user_version').get<{ user_version: number }>()?.user_version ?? 0)
         if (found !== DB_MIGRATIONS.length) throw new StoreVersionError(path, found, DB_MIGRATIONS.length)

@@ -7,7 +7,7 @@ import { addLongDouble, formatLongDouble, longDoubleFromInt, parseLongDouble } f
 import type { Keyspace } from '../keyspace.ts'
 import { HASH } from '../types/keys.ts'
 import type { FieldRow } from '../types/hashes.ts'
-import { cursorArg, define, EMPTY_ARRAY, EMPTY_SCAN, matches, ONE, scanOptions, scanReply, ZERO } from './util.ts'
+import { cursorArg, define, EMPTY_ARRAY, EMPTY_SCAN, matches, ONE, scanOptions, scanReply, scanWindow, ZERO } from './util.ts'
 
 const INT64_MAX = 9223372036854775807n
 const INT64_MIN = -9223372036854775808n
@@ -125,7 +125,7 @@ function hscan(ks: Keyspace, args: Uint8Array[], ctx: ExecContext): Reply {
   const row = ks.keys.typed(args[1]!, HASH, ctx.now)
   if (row === undefined) return EMPTY_SCAN
   const o = scanOptions(args, 3, false)
-  const { rows, next } = ks.hashes.scan(row.id, cursor, o.count)
+  const { rows, next } = ks.hashes.scan(row.id, ...scanWindow(row.len, cursor, o.count))
   const out: Reply[] = []
   for (const r of rows) {
     if (!matches(o, r.field)) continue
@@ -209,7 +209,7 @@ export const hashCommands: DbCommand[] = [
     { status: 'supported', notes: 'computed in 80-bit long double, as Redis on x86-64' }),
   define('HSTRLEN', 3, ['readonly', 'fast'], [1, 1, 1], 'hashes', 'Get the length of the value of a hash field', hstrlen),
   define('HSCAN', -3, ['readonly'], [1, 1, 1], 'hashes', 'Incrementally iterate hash fields and associated values', hscan,
-    { status: 'supported', notes: 'MATCH COUNT; the cursor is a field hash: fields present throughout are returned exactly once' }),
+    { status: 'supported', notes: 'MATCH COUNT; the cursor is a field hash: fields present throughout are returned exactly once; up to 128 fields come in one step' }),
   define('HRANDFIELD', -2, ['readonly'], [1, 1, 1], 'hashes', 'Get one or multiple random fields from a hash', hrandfield, { status: 'supported', notes: 'count, WITHVALUES' }),
 ]
 

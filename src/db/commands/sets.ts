@@ -7,7 +7,7 @@ import type { Keyspace } from '../keyspace.ts'
 import { SET } from '../types/keys.ts'
 import type { KeyRow } from '../types/keys.ts'
 import type { MemberRow } from '../types/sets.ts'
-import { bool, cursorArg, define, EMPTY_ARRAY, EMPTY_SCAN, includes, matches, scanOptions, scanReply, set, storeInto, ZERO } from './util.ts'
+import { bool, cursorArg, define, EMPTY_ARRAY, EMPTY_SCAN, includes, matches, scanOptions, scanReply, scanWindow, set, storeInto, ZERO } from './util.ts'
 
 const members = (rows: MemberRow[]): Reply[] => rows.map(r => bulk(r.member))
 
@@ -193,11 +193,11 @@ function sscan(ks: Keyspace, args: Uint8Array[], ctx: ExecContext): Reply {
   const row = ks.keys.typed(args[1]!, SET, ctx.now)
   if (row === undefined) return EMPTY_SCAN
   const o = scanOptions(args, 3, false)
-  const { rows, next } = ks.sets.scan(row.id, cursor, o.count)
+  const { rows, next } = ks.sets.scan(row.id, ...scanWindow(row.len, cursor, o.count))
   return scanReply(next, rows.filter(r => matches(o, r.member)).map(r => bulk(r.member)))
 }
 
-const scanNote = 'MATCH COUNT; the cursor is a member hash: members present throughout are returned exactly once'
+const scanNote = 'MATCH COUNT; the cursor is a member hash: members present throughout are returned exactly once; up to 128 members come in one step'
 
 export const setCommands: DbCommand[] = [
   define('SADD', -3, ['write', 'fast'], [1, 1, 1], 'sets', 'Add one or more members to a set', sadd),

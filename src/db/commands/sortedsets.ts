@@ -10,7 +10,7 @@ import type { KeyRow } from '../types/keys.ts'
 import type { LexBound, ScoreRow } from '../types/zsets.ts'
 import { zcombine } from '../types/zsetops.ts'
 import type { Aggregate, Source } from '../types/zsetops.ts'
-import { cursorArg, define, double, EMPTY_ARRAY, EMPTY_SCAN, includes, matches, NULL_ARRAY, normalizeRange, scanOptions, scanReply, storeInto, ZERO } from './util.ts'
+import { cursorArg, define, double, EMPTY_ARRAY, EMPTY_SCAN, includes, matches, NULL_ARRAY, normalizeRange, scanOptions, scanReply, scanWindow, storeInto, ZERO } from './util.ts'
 
 /** Members with scores: flat in RESP2, [member, score] pairs in RESP3. */
 function withScores(rows: ScoreRow[], scores: boolean, ctx: ExecContext): Reply {
@@ -322,7 +322,7 @@ function zscan(ks: Keyspace, args: Uint8Array[], ctx: ExecContext): Reply {
   const row = ks.keys.typed(args[1]!, ZSET, ctx.now)
   if (row === undefined) return EMPTY_SCAN
   const o = scanOptions(args, 3, false)
-  const { rows, next } = ks.zsets.scan(row.id, cursor, o.count)
+  const { rows, next } = ks.zsets.scan(row.id, ...scanWindow(row.len, cursor, o.count))
   const out: Reply[] = []
   // Redis prints a small (listpack) sorted set's scores as stored: integers without exponent.
   const small = row.len <= 128
@@ -356,5 +356,5 @@ export const sortedSetCommands: DbCommand[] = [
   define('ZUNIONSTORE', -4, ['write'], [1, 1, 1], 'sortedsets', 'Add multiple sorted sets and store the resulting sorted set in a new key', zstore('union'), { status: 'supported', notes: 'WEIGHTS AGGREGATE; sets count as score 1' }),
   define('ZINTERSTORE', -4, ['write'], [1, 1, 1], 'sortedsets', 'Intersect multiple sorted sets and store the resulting sorted set in a new key', zstore('inter'), { status: 'supported', notes: 'WEIGHTS AGGREGATE; sets count as score 1' }),
   define('ZSCAN', -3, ['readonly'], [1, 1, 1], 'sortedsets', 'Incrementally iterate sorted sets elements and associated scores', zscan,
-    { status: 'supported', notes: 'MATCH COUNT; the cursor is a member hash: members present throughout are returned exactly once' }),
+    { status: 'supported', notes: 'MATCH COUNT; the cursor is a member hash: members present throughout are returned exactly once; up to 128 members come in one step' }),
 ]

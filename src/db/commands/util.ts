@@ -44,15 +44,24 @@ export const set = (v: Reply[]): Reply => ({ t: 'set', v })
 export function cursorArg(b: Uint8Array): number {
   let i = 0
   if (b[0] === 43 || b[0] === 45) i = 1
-  let v = 0
+  let digits = ''
   for (; i < b.length; i++) {
     const c = b[i]!
     if (c < 48 || c > 57) fail(Texts.invalidCursor)
-    v = v * 10 + (c - 48)
+    digits += String.fromCharCode(c)
   }
-  if (v >= 2 ** 64) fail(Texts.invalidCursor)
-  if (b[0] === 45 && v !== 0) return Number.MAX_SAFE_INTEGER // wraps to a huge cursor, as strtoul
-  return v
+  const v = digits.length === 0 ? 0n : BigInt(digits)
+  if (v > 18446744073709551615n) fail(Texts.invalidCursor)
+  if (b[0] === 45 && v !== 0n) return Number.MAX_SAFE_INTEGER // wraps to a huge cursor, as strtoul
+  return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v)
+}
+
+/** A collection this small comes whole in one SCAN step, whatever the cursor, as a small Redis collection does. */
+const SCAN_WHOLE = 128
+
+/** The cursor and page size to read a collection of `len` with. */
+export function scanWindow(len: number, cursor: number, count: number): [cursor: number, count: number] {
+  return len <= SCAN_WHOLE ? [0, SCAN_WHOLE + 1] : [cursor, count]
 }
 
 export interface ScanOptions {

@@ -8,6 +8,7 @@ import type { KeyTable } from './keys.ts'
 import { hash32 } from './hash.ts'
 import { pages, scanStep } from './scan.ts'
 import { sqlLimit } from './lists.ts'
+import { compareBytes } from '../args.ts'
 
 export interface ScoreRow {
   h: number
@@ -37,6 +38,7 @@ export class ZSets {
   private readonly sMax: SqliteStatement
   private readonly sDelRank: SqliteStatement
   private readonly sDelScore: SqliteStatement
+  private readonly sWalk: [SqliteStatement, SqliteStatement]
   private readonly sFirst: SqliteStatement
   private readonly sAfter: SqliteStatement
   private readonly sPage: SqliteStatement
@@ -64,6 +66,10 @@ export class ZSets {
     this.sMin = p('SELECT score FROM zsets WHERE key_id = ? ORDER BY score LIMIT 1')
     this.sMax = p('SELECT score FROM zsets WHERE key_id = ? ORDER BY score DESC LIMIT 1')
     this.sDelRank = p('DELETE FROM zsets WHERE key_id = ?1 AND (h, member) IN (SELECT h, member FROM zsets WHERE key_id = ?1 ORDER BY score, member LIMIT ?2 OFFSET ?3)')
+    this.sWalk = [
+      p(`SELECT ${cols} FROM zsets WHERE key_id = ? ORDER BY score, member`),
+      p(`SELECT ${cols} FROM zsets WHERE key_id = ? ORDER BY score DESC, member DESC`),
+    ]
     this.sDelScore = p('DELETE FROM zsets WHERE key_id = ? AND score >= ? AND score <= ?')
     this.sFirst = p(`SELECT ${cols} FROM zsets WHERE key_id = ? ORDER BY h, member LIMIT ?`)
     this.sAfter = p(`SELECT ${cols} FROM zsets WHERE key_id = ? AND (h, member) > (?, ?) ORDER BY h, member LIMIT ?`)
@@ -109,12 +115,15 @@ export class ZSets {
   /**
    * Members within a lexicographic range. Redis defines this for members
    * that share one score; the score prefix of the index then makes it a range
-   * read, and with mixed scores it filters in (score, member) order.
+   * read. With mixed scores it walks the (score, member) order the way Redis
+   * walks a small sorted set: from the first member inside the range, while
+   * members stay inside it.
    */
   byLex(id: number, min: LexBound, max: LexBound, reverse: boolean, offset = 0, count = -1): ScoreRow[] {
     const lo = this.sMin.get<{ score: number }>(id)
     if (lo === undefined) return []
     const hi = this.sMax.get<{ score: number }>(id)!
+    if (lo.score !== hi.score) return this.lexWalk(id, min, max, reverse, offset, count)
     const params: Array<number | Uint8Array> = [id, lo.score, hi.score]
     let where = ''
     if (min.value !== null) {
@@ -133,6 +142,45 @@ export class ZSets {
       this.lex.set(sql, s)
     }
     return s.all<ScoreRow>(...params, sqlLimit(count), offset)
+  }
+
+  private lexWalk(id: number, min: LexBound, max: LexBound, reverse: boolean, offset: number, count: number): ScoreRow[] {
+    const gteMin = (m: Uint8Array): boolean => {
+      if (min.value === null) return true
+      const c = compareBytes(m, min.value)
+      return min.exclusive ? c > 0 : c >= 0
+    }
+    const lteMax = (m: Uint8Array): boolean => {
+      if (max.value === null) return true
+      const c = compareBytes(m, max.value)
+      return max.exclusive ? c < 0 : c <= 0
+    }
+    if (min.value !== null && max.value !== null) {
+      const c = compareBytes(min.value, max.value)
+      if (c > 0 || (c === 0 && (min.exclusive || max.exclusive))) return []
+    }
+    const first = this.sRank[0].get<ScoreRow>(id, 1, 0)!
+    const last = this.sRank[1].get<ScoreRow>(id, 1, 0)!
+    if (!gteMin(last.member) || !lteMax(first.member)) return []
+    const enter = reverse ? lteMax : gteMin
+    const stay = reverse ? gteMin : lteMax
+    const out: ScoreRow[] = []
+    let entered = false
+    let skip = offset
+    for (const r of this.sWalk[reverse ? 1 : 0].iterate<ScoreRow>(id)) {
+      if (!entered) {
+        if (!enter(r.member)) continue
+        entered = true
+      }
+      if (!stay(r.member)) break
+      if (skip > 0) {
+        skip--
+        continue
+      }
+      if (count >= 0 && out.length >= count) break
+      out.push(r)
+    }
+    return out
   }
 
   /** Deletes ranks start..stop (inclusive, already in range); returns how many. */

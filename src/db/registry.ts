@@ -1,0 +1,46 @@
+/**
+ * Command lookup for `Keyspace.execute`: one Map of names as clients send
+ * them (upper and lower case) built once from the registry, and Redis's
+ * reply for a name it does not know.
+ */
+import type { DbCommand } from './command.ts'
+import { dbCommands } from './commands/index.ts'
+import { err, Errors } from './reply.ts'
+import type { Reply } from './reply.ts'
+
+export interface Entry {
+  cmd: DbCommand
+  name: string
+  arity: number
+  write: boolean
+  run: DbCommand['run']
+}
+
+/** Names as sent, upper and lower case, to their command: one Map lookup per call. */
+export const REGISTRY = new Map<string, Entry>()
+for (const cmd of dbCommands) {
+  const entry: Entry = { cmd, name: cmd.name.toLowerCase(), arity: cmd.arity, write: cmd.flags.includes('write'), run: cmd.run }
+  REGISTRY.set(cmd.name, entry)
+  REGISTRY.set(cmd.name.toLowerCase(), entry)
+}
+
+/** The entry for a command name as sent (bytes), in any case. */
+export function lookup(name: Uint8Array | undefined): Entry | undefined {
+  if (name === undefined || name.length > 32) return undefined
+  let s = ''
+  for (let i = 0; i < name.length; i++) s += String.fromCharCode(name[i]!)
+  return REGISTRY.get(s) ?? REGISTRY.get(s.toUpperCase())
+}
+
+const utf8 = new TextDecoder()
+export const oneLine = (s: string): string => s.replace(/[\r\n]/g, ' ')
+
+/** Redis's text: the name and the first arguments, quoted, up to 128 characters. */
+export function unknownCommand(args: Uint8Array[]): Reply {
+  const name = args.length > 0 ? utf8.decode(args[0]!).slice(0, 128) : ''
+  let rest = ''
+  for (let i = 1; i < args.length && rest.length < 128; i++) {
+    rest += `'${utf8.decode(args[i]!).slice(0, 128 - rest.length)}' `
+  }
+  return err(oneLine(Errors.unknown(name, rest)))
+}
