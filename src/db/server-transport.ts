@@ -48,9 +48,12 @@ function listenError(bind: string, port: number, err: any): UnavailableError {
   return new UnavailableError(`cannot listen for Redis clients on ${bind}:${port}: ${why}`, { cause: err })
 }
 
+/** Which socket API to use: Bun's when it is there, else node:net ('node' forces it, for tests). */
+export type TransportKind = 'auto' | 'node'
+
 /** Listens on `bind:port` (port 0: any free port) and hands each connection to `accept`. */
-export async function listenTcp(bind: string, port: number, accept: Accept): Promise<Listener> {
-  return onBun ? listenBun(bind, port, accept) : await listenNode(bind, port, accept)
+export async function listenTcp(bind: string, port: number, accept: Accept, kind: TransportKind = 'auto'): Promise<Listener> {
+  return onBun && kind === 'auto' ? listenBun(bind, port, accept) : await listenNode(bind, port, accept)
 }
 
 interface BunState { conn: BunConn, handler: ConnHandler }

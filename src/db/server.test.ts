@@ -4,17 +4,12 @@
  * blocking pops, pub/sub, limits and malformed input. test/resp.test.ts
  * covers the same server with the real engine and real Redis clients.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, mock, test } from 'bun:test'
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
-import { FAKE_COMMANDS, FakeKeyspace } from '../../test/harness/redis-fake-keyspace.ts'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test'
+import { FakeKeyspace } from '../../test/harness/redis-fake-keyspace.ts'
 import { frame, RawClient } from '../../test/harness/redis.ts'
+import { RespServer } from './server.ts'
 
-if (!existsSync(join(import.meta.dir, 'commands/index.ts'))) {
-  mock.module('./commands/index.ts', () => ({ dbCommands: FAKE_COMMANDS })) // until the engine's registry lands
-}
-const { RespServer } = await import('./server.ts')
-type Server = InstanceType<typeof RespServer>
+type Server = RespServer
 
 const dbs = new Map<string, FakeKeyspace>()
 const opened: string[] = []
@@ -151,6 +146,17 @@ describe('RespServer authentication', () => {
     expect(await c.call('PING\r\n')).toBe('+PONG\r\n')
     expect(await c.call('RESET\r\n')).toBe('+RESET\r\n')
     expect(await c.call('PING\r\n')).toBe('-NOAUTH Authentication required.\r\n')
+  })
+
+  test('refuses big bulk strings before AUTH, as Redis does, but not after an AUTH in the same pipeline', async () => {
+    const big = 'x'.repeat(20_000)
+    const c = await connect(secured)
+    c.send(frame('AUTH', 's3cret') + frame('ECHO', big))
+    expect(await c.read(5 + 8 + 20_000 + 2, 3000)).toBe(`+OK\r\n$20000\r\n${big}\r\n`)
+    const d = await connect(secured)
+    d.send(frame('ECHO', big))
+    expect(await d.until(() => false, 2000)).toBe('-ERR Protocol error: unauthenticated bulk length\r\n')
+    expect(d.closed).toBe(true)
   })
 
   test('HELLO AUTH authenticates and switches protocol at once', async () => {
@@ -329,6 +335,20 @@ describe('RespServer limits and bad input', () => {
     expect(c.closed).toBe(true)
   })
 
+  test('an engine that throws gets an error reply and the connection stays in step', async () => {
+    const c = await connect(server)
+    const ks = db0()
+    const original = ks.execute
+    ks.execute = () => { throw new Error('boom') }
+    try {
+      c.send(frame('GET', 'x') + 'PING\r\n')
+      expect(await c.until(t => t.endsWith('+PONG\r\n'))).toBe('-ERR boom\r\n+PONG\r\n')
+    } finally {
+      ks.execute = original
+    }
+    expect(await c.call(frame('GET', 'missing'))).toBe('$-1\r\n')
+  })
+
   test('frames sent one byte at a time are understood', async () => {
     const c = await connect(server)
     const data = frame('SET', 'bytewise', 'value') + frame('GET', 'bytewise') + 'PING\r\n'
@@ -355,6 +375,42 @@ describe('RespServer limits and bad input', () => {
       expect(await d.call('PING\r\n')).toBe('+PONG\r\n')
     } finally {
       await small.stop()
+    }
+  })
+
+  test('a client that does not read is paused, its output stays bounded, and everything arrives once it reads', async () => {
+    const c = await connect(server)
+    const value = 'v'.repeat(1024 * 1024)
+    expect(await c.call(frame('SET', 'bp:big', value))).toBe('+OK\r\n')
+    c.socket.pause()
+    c.send(frame('GET', 'bp:big').repeat(200))
+    await new Promise(r => setTimeout(r, 500))
+    const watcher = await connect(server)
+    const list = await watcher.call('CLIENT LIST\r\n', '\n\r\n')
+    const omem = Math.max(...[...list.matchAll(/omem=(\d+)/g)].map(m => Number(m[1])))
+    expect(omem).toBeLessThan(64 * 1024 * 1024) // not 200 MiB
+    c.socket.resume()
+    const each = `$${value.length}\r\n`.length + value.length + 2
+    const all = await c.read(200 * each, 30_000)
+    expect(all.length).toBe(200 * each)
+  }, 60_000)
+})
+
+describe('RespServer on node:net (the Node fallback transport)', () => {
+  test('serves pipelines, big values and protocol errors the same way', async () => {
+    const srv = await startServer({ transport: 'node' })
+    try {
+      const c = await connect(srv)
+      c.send(frame('SET', 'nn', 'x'.repeat(300_000)) + frame('GET', 'nn') + 'PING\r\n')
+      const r = await c.until(t => t.endsWith('+PONG\r\n'), 5000)
+      expect(r.length).toBe(5 + 9 + 300_000 + 2 + 7)
+      c.send('*x\r\n')
+      expect(await c.until(() => false, 2000)).toBe('-ERR Protocol error: invalid multibulk length\r\n')
+      expect(c.closed).toBe(true)
+      const d = await connect(srv)
+      expect(await d.call('PING\r\n')).toBe('+PONG\r\n')
+    } finally {
+      await srv.stop()
     }
   })
 })

@@ -18,7 +18,7 @@ import { dbCommands } from './commands/index.ts'
 import type { Keyspace } from './keyspace.ts'
 import { PubSub } from './pubsub.ts'
 import { BlockingRegistry } from './server-blocking.ts'
-import { listenTcp, type Conn, type ConnHandler, type Listener } from './server-transport.ts'
+import { listenTcp, type Conn, type ConnHandler, type Listener, type TransportKind } from './server-transport.ts'
 import { Session, type ServerSettings, type ServerStats, type SessionHost } from './session.ts'
 import { CONNECTION_COMMANDS } from './session-commands.ts'
 
@@ -41,6 +41,8 @@ export interface RespServerOptions {
   version?: string
   /** how often expired keys of the databases in use are swept, ms (0: never); default 100 */
   sweepIntervalMs?: number
+  /** 'node' uses node:net even on Bun (tests of the Node fallback); default: Bun.listen on Bun */
+  transport?: TransportKind
 }
 
 /** Bytes a client may have sent and not yet had parsed (Redis client-query-buffer-limit) */
@@ -112,7 +114,7 @@ export class RespServer implements SessionHost {
   async start(): Promise<void> {
     if (this.listener != null) return
     this.default_ = await this.opts.open('0')
-    this.listener = await listenTcp(this.opts.bind, this.opts.port, conn => this.accept(conn))
+    this.listener = await listenTcp(this.opts.bind, this.opts.port, conn => this.accept(conn), this.opts.transport)
     this.settings.port = this.listener.port
     const every = this.opts.sweepIntervalMs ?? 100
     if (every > 0) {
@@ -203,6 +205,7 @@ export class RespServer implements SessionHost {
   }
 
   enter(s: Session, ks: Keyspace): void {
+    if (s.entered === ks) return // already in this round's transaction on ks
     let users = this.entered.get(ks)
     if (users == null) {
       if (!this.inBatch) throw new Error('internal error: a command ran outside a batch')
@@ -210,6 +213,7 @@ export class RespServer implements SessionHost {
       this.begun.push(ks)
       this.entered.set(ks, users = [])
     }
+    s.entered = ks
     if (s.batchMark < 0) s.batchMark = s.out.length
     if (users[users.length - 1] !== s) users.push(s)
   }
@@ -261,6 +265,12 @@ export class RespServer implements SessionHost {
         }
       }
     }
+    for (const users of this.entered.values()) {
+      for (const s of users) {
+        s.entered = null
+        s.batchMark = -1
+      }
+    }
     this.entered.clear()
   }
 
@@ -269,7 +279,6 @@ export class RespServer implements SessionHost {
     this.dirty = []
     for (const s of dirty) {
       s.touched = false
-      s.batchMark = -1
       if (s.closed) continue
       if (s.out.length > 0) s.conn.write(s.out.take())
       if (s.closing) {

@@ -6,6 +6,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { CommandFlag, CommandGroup, DbCommand } from './command.ts'
+import type { Keyspace } from './keyspace.ts'
 import type { Session } from './session.ts'
 import { array, bulk, Errors, int, OK, type Reply } from './reply.ts'
 import { nameBytes, nameOf } from './pubsub.ts'
@@ -15,6 +16,8 @@ import { clientCommand, commandCommand, configCommand, infoCommand, serverMap, s
 export interface ConnectionCommand {
   spec: DbCommand
   run(s: Session, args: Uint8Array[]): void
+  /** a container's subcommands (CLIENT LIST…): an unknown one is refused with the unknown commands */
+  subcommands?: ReadonlySet<string>
 }
 
 const utf8 = new TextDecoder()
@@ -58,8 +61,8 @@ function select(s: Session, args: Uint8Array[]): void {
     return
   }
   s.opening.delete(name)
-  if (r instanceof Error) return s.error(/^[A-Z]+ /.test(r.message) ? r.message : `ERR ${r.message}`)
-  s.db = r as import('./keyspace.ts').Keyspace
+  if (r instanceof Error) return s.error(r.message.startsWith('ERR ') ? r.message : `ERR ${r.message}`)
+  s.db = r as Keyspace
   s.dbName = name
   s.emit(OK)
 }
@@ -249,6 +252,17 @@ const list: ConnectionCommand[] = [
   def('PUNSUBSCRIBE', -1, ['pubsub', 'noscript', 'loading', 'stale'], 'pubsub', 'Stops listening to messages published to channels that match one or more patterns', (s, a) => unsubscribe(s, a, true)),
   def('PUBSUB', -2, [], 'pubsub', 'A container for Pub/Sub commands', pubsub),
 ]
+
+const SUBCOMMANDS: Record<string, string[]> = {
+  CLIENT: ['ID', 'GETNAME', 'SETNAME', 'INFO', 'LIST', 'SETINFO', 'HELP'],
+  COMMAND: ['COUNT', 'LIST', 'INFO', 'DOCS', 'HELP'],
+  CONFIG: ['GET', 'SET', 'RESETSTAT', 'REWRITE', 'HELP'],
+  PUBSUB: ['CHANNELS', 'NUMSUB', 'NUMPAT', 'HELP'],
+}
+for (const c of list) {
+  const subs = SUBCOMMANDS[c.spec.name]
+  if (subs != null) c.subcommands = new Set(subs)
+}
 
 /** The server's own commands by upper-case name. */
 export const CONNECTION_COMMANDS: ReadonlyMap<string, ConnectionCommand> = new Map(list.map(c => [c.spec.name, c]))

@@ -7,53 +7,19 @@
  * server sends them after the batch's commit (group commit).
  */
 import { messageOf } from '../utils/errors.ts'
-import type { DbCommand } from './command.ts'
+import { logger } from '../utils/logger.ts'
 import type { Keyspace } from './keyspace.ts'
-import type { BlockingRegistry, Block } from './server-blocking.ts'
-import { array, Errors, type Reply } from './reply.ts'
+import type { Block } from './server-blocking.ts'
+import { Errors, type Reply } from './reply.ts'
 import { RespEncoder } from './resp/encoder.ts'
 import { RespParser, RespProtocolError, type ParserLimits } from './resp/parser.ts'
 import type { Conn } from './server-transport.ts'
-import type { PubSub, Subscriber } from './pubsub.ts'
+import type { Subscriber } from './pubsub.ts'
 import { CONNECTION_COMMANDS } from './session-commands.ts'
+import { commandName, unknownCommand, type SessionHost } from './session-host.ts'
 
-/** What a session needs from the server. */
-export interface SessionHost {
-  readonly settings: ServerSettings
-  readonly defaultDb: Keyspace
-  readonly pubsub: PubSub
-  readonly blocking: BlockingRegistry<Session>
-  readonly stats: ServerStats
-  sessions(): Iterable<Session>
-  open(name: string): Keyspace | Promise<Keyspace>
-  /** Joins `ks` to the batch's transaction (group commit); throws when it cannot begin. */
-  enter(s: Session, ks: Keyspace): void
-  /** `s` has output to send after the commit. */
-  touch(s: Session): void
-  /** `s` can run commands again (resumed, unblocked, output drained). */
-  wake(s: Session): void
-  /** Every command, for COMMAND. */
-  commands(): DbCommand[]
-}
-
-export interface ServerSettings {
-  bind: string
-  port: number
-  password: string | undefined
-  maxClients: number
-  maxBulkBytes: number
-  version: string
-}
-
-export interface ServerStats {
-  readonly startedAt: number
-  connections: number
-  commands: number
-  rejectedConnections: number
-  protocolErrors: number
-  pubsubMessages: number
-  commits: number
-}
+export { unknownCommand } from './session-host.ts'
+export type { ServerSettings, ServerStats, SessionHost } from './session-host.ts'
 
 /** Commands that run before AUTH (Redis's no-auth flag; QUIT and RESET always work). */
 const NO_AUTH = new Set(['AUTH', 'HELLO', 'QUIT', 'RESET'])
@@ -67,25 +33,9 @@ const OUTPUT_SOFT_LIMIT = 4 * 1024 * 1024
 /** A subscriber this far behind is dropped (Redis: client-output-buffer-limit pubsub 32mb). */
 const PUBSUB_OUTPUT_LIMIT = 32 * 1024 * 1024
 
+const log = logger('resp')
 const utf8 = new TextDecoder()
 const NULL_ARRAY: Reply = { t: 'array', v: null }
-
-/** The command name, upper case (ASCII). */
-function commandName(b: Uint8Array): string {
-  let s = b.length <= 32 ? String.fromCharCode.apply(null, b as unknown as number[]) : utf8.decode(b.subarray(0, 256))
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    if (c >= 97 && c <= 122) return s.toUpperCase()
-  }
-  return s
-}
-
-/** Redis's "unknown command" text: the name and the first arguments, 128 chars at most each. */
-export function unknownCommand(args: Uint8Array[]): string {
-  let listed = ''
-  for (let i = 1; i < args.length && listed.length < 128; i++) listed += `'${utf8.decode(args[i]!).slice(0, 128 - listed.length)}' `
-  return Errors.unknown(utf8.decode(args[0]!).slice(0, 128), listed)
-}
 
 let nextId = 1
 
@@ -100,6 +50,7 @@ export class Session implements Subscriber {
   readonly createdAt = Date.now()
   lastActive = this.createdAt
   lastCommand = 'NULL'
+  private lastName = ''
   readonly parser: RespParser
   readonly out = new RespEncoder()
   resp: 2 | 3 = 2
@@ -118,6 +69,7 @@ export class Session implements Subscriber {
   collect: Reply[] | null = null
   /** the time of the EXEC being run: one `now` for all its commands */
   execNow = 0
+  private clock = 0
   /** a command to run again first (it waited for a database to open) */
   retry: Uint8Array[] | null = null
   /** databases being opened for SELECT (and for SELECTs queued in MULTI) */
@@ -135,6 +87,7 @@ export class Session implements Subscriber {
   queued = false
   touched = false
   batchMark = -1
+  entered: Keyspace | null = null
 
   constructor(readonly host: SessionHost, readonly conn: Conn, limits: Partial<ParserLimits>) {
     this.parser = new RespParser(limits)
@@ -151,8 +104,9 @@ export class Session implements Subscriber {
     return !(this.closed || this.closing || this.blocked || this.suspended || this.paused)
   }
 
+  /** The time commands see: one clock read per few commands of a pipeline (sub-millisecond apart), one per EXEC. */
   now(): number {
-    return this.collect != null ? this.execNow : Date.now()
+    return this.collect != null ? this.execNow : this.clock
   }
 
   /** Sends (or, inside EXEC, collects) one reply. */
@@ -180,7 +134,9 @@ export class Session implements Subscriber {
 
   /** Runs pipelined commands until none is left or the session must wait. */
   drain(): void {
-    while (this.runnable) {
+    this.lastActive = this.clock = Date.now()
+    for (let ran = 0; this.runnable; ran++) {
+      if ((ran & 31) === 31) this.clock = Date.now()
       if (this.out.length > OUTPUT_SOFT_LIMIT) {
         this.more = true // go on after this round's flush
         return
@@ -190,6 +146,7 @@ export class Session implements Subscriber {
         this.retry = null
       } else {
         try {
+          this.parser.unauthenticated = !this.authenticated // parsing is lazy: AUTH counts from the next command on
           args = this.parser.next()
         } catch (e) {
           if (!(e instanceof RespProtocolError)) throw e
@@ -201,23 +158,45 @@ export class Session implements Subscriber {
         if (args === null) return
       }
       this.host.stats.commands++
-      this.process(args)
+      try {
+        this.process(args)
+      } catch (e) { // a bug, not the client's fault: answer it, keep the connection in step
+        log.error(`${this.lastCommand} failed: ${(e as Error)?.stack ?? messageOf(e)}`)
+        this.collect = null
+        this.error(`ERR internal error in ${this.lastCommand}: ${messageOf(e)}`)
+      }
       if (this.host.blocking.hasReady) this.host.blocking.serveReady()
     }
   }
 
+  /** The command name, reusing the last one when a pipeline repeats it (the parser hands out the same array). */
+  private nameOf(b: Uint8Array): string {
+    if (b === this.parser.intern) return this.lastName
+    this.lastName = commandName(b)
+    this.parser.intern = b.length <= 32 ? b.slice() : null
+    return this.lastName
+  }
+
   /** One command, checked in Redis's order. */
   process(args: Uint8Array[]): void {
-    const name = commandName(args[0]!)
+    const name = this.nameOf(args[0]!)
     this.lastCommand = name
     const conn = CONNECTION_COMMANDS.get(name)
+    // The common case: the engine itself answers unknown commands and wrong arity with the same texts.
+    if (conn === undefined && this.multi === null && this.authenticated && (this.resp === 3 || this.subscriptions === 0)) return this.runData(args)
     const spec = conn?.spec ?? this.db.command(name)
     if (spec == null) return this.reject(name, unknownCommand(args))
     const n = args.length
+    let fullName = name.toLowerCase()
+    if (conn?.subcommands != null && n >= 2) { // containers: CLIENT LIST is "client|list"
+      const sub = utf8.decode(args[1]!)
+      if (!conn.subcommands.has(sub.toUpperCase())) return this.reject(name, `ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${name} HELP.`)
+      fullName = `${fullName}|${sub.toLowerCase()}`
+    }
     if (spec.arity > 0 ? n !== spec.arity : n < -spec.arity) return this.reject(name, Errors.arity(name))
     if (!this.authenticated && !NO_AUTH.has(name)) return this.reject(name, 'NOAUTH Authentication required.')
     if (this.resp === 2 && this.subscriptions > 0 && !IN_SUBSCRIBED.has(name)) {
-      return this.reject(name, `ERR Can't execute '${name.toLowerCase()}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`)
+      return this.reject(name, `ERR Can't execute '${fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`)
     }
     if (this.multi != null && !NOT_QUEUED.has(name)) {
       if (name === 'SELECT') this.prefetch(args[1]!)
@@ -309,10 +288,10 @@ export class Session implements Subscriber {
       this.opening.set(name, r)
       return r
     }
-    const pending = r.then(
-      ks => { this.opening.set(name, ks) },
-      e => { this.opening.set(name, e instanceof Error ? e : new Error(String(e))) },
-    ).finally(() => {
+    const settle = (v: Keyspace | Error) => {
+      if (this.opening.get(name) === pending) this.opening.set(name, v) // not if DISCARD or RESET forgot it
+    }
+    const pending: Promise<unknown> = r.then(settle, e => settle(e instanceof Error ? e : new Error(String(e)))).finally(() => {
       if (this.suspended) {
         this.suspended = false
         this.host.wake(this)

@@ -5,7 +5,8 @@
  * tests can check group commit, and can be told to fail a commit.
  */
 import type { DbCommand } from '../../src/db/command.ts'
-import type { Reply } from '../../src/db/reply.ts'
+import { Errors, type Reply } from '../../src/db/reply.ts'
+import { unknownCommand } from '../../src/db/session.ts'
 
 const dec = new TextDecoder()
 const enc = new TextEncoder()
@@ -97,7 +98,8 @@ export class FakeKeyspace {
     const a = args.slice(1).map(key)
     this.log.push(`${name} ${a.join(' ')}`.trim())
     const cmd = this.command(name)
-    if (cmd == null) return { t: 'error', v: `ERR unknown command '${name}'` }
+    if (cmd == null) return { t: 'error', v: unknownCommand(args) }
+    if (cmd.arity > 0 ? args.length !== cmd.arity : args.length < -cmd.arity) return { t: 'error', v: Errors.arity(name) }
     if (this.readonly && cmd.flags.includes('write')) return { t: 'error', v: 'READONLY You can\'t write against a read only replica.' }
     switch (name) {
       case 'GET': {

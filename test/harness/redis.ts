@@ -62,20 +62,24 @@ export class RawClient {
 
   /** Waits until the received text satisfies `done` (or the connection closes / time runs out), then takes it. */
   async until(done: (text: string) => boolean, timeoutMs = 5000): Promise<string> {
+    await this.waitFor(() => done(Buffer.concat(this.chunks).toString('latin1')), timeoutMs)
+    return this.take()
+  }
+
+  /** Waits for `n` bytes (without looking at them until then). */
+  async read(n: number, timeoutMs = 5000): Promise<string> {
+    await this.waitFor(() => this.size >= n, timeoutMs)
+    return this.take()
+  }
+
+  private async waitFor(ready: () => boolean, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const text = Buffer.concat(this.chunks).toString('latin1')
-      if (done(text) || this.closed || Date.now() >= deadline) return this.take()
+    while (!ready() && !this.closed && Date.now() < deadline) {
       await new Promise<void>(resolve => {
         const t = setTimeout(resolve, Math.max(1, deadline - Date.now()))
         this.waiters.push(() => { clearTimeout(t); resolve() })
       })
     }
-  }
-
-  /** Waits for `n` bytes. */
-  read(n: number, timeoutMs = 5000): Promise<string> {
-    return this.until(t => t.length >= n, timeoutMs)
   }
 
   /** Sends and waits for a reply that ends with `ending` (default: CRLF). */

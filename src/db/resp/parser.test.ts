@@ -105,6 +105,21 @@ describe('RespParser', () => {
     expect(parse('*1\r\n$' + '1'.repeat(70_000)).error).toBe('ERR Protocol error: too big bulk count string')
   })
 
+  test('applies Redis\'s smaller limits while the client is unauthenticated', () => {
+    const p = new RespParser()
+    p.unauthenticated = true
+    p.push(bytes('*2\r\n$4\r\nECHO\r\n$16385\r\n'))
+    expect(() => p.next()).toThrow('unauthenticated bulk length')
+    const q = new RespParser()
+    q.unauthenticated = true
+    q.push(bytes('*1048577\r\n'))
+    expect(() => q.next()).toThrow('unauthenticated multibulk length')
+    const r = new RespParser()
+    r.unauthenticated = true
+    r.push(bytes(frame('ECHO', 'x'.repeat(16384))))
+    expect(r.next()!.length).toBe(2)
+  })
+
   test('refuses every call after a protocol error', () => {
     const p = new RespParser()
     p.push(bytes('*x\r\n'))

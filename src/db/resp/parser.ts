@@ -62,6 +62,11 @@ function parseLength(buf: Uint8Array, start: number, end: number): number {
   return neg ? -n : n
 }
 
+function sameBytes(a: Uint8Array, buf: Uint8Array, at: number): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== buf[at + i]) return false
+  return true
+}
+
 export class RespParser {
   private readonly limits: ParserLimits
   /** the bytes not yet parsed are buf[pos, end) */
@@ -76,6 +81,21 @@ export class RespParser {
   /** length of the bulk string whose body comes next (-1: its `$N` header comes next) */
   private bulkLen = -1
   private failed: RespProtocolError | null = null
+  /** buf's ArrayBuffer and offset, read once per buffer (the getters are not free) */
+  private ab: ArrayBufferLike = EMPTY.buffer
+  private abOff = 0
+  /**
+   * A command name to reuse: when a command's first argument equals it byte
+   * for byte, the parser hands out this very array instead of a new view, so
+   * a pipeline of one command allocates one view less per command and the
+   * caller can recognise the name by identity.
+   */
+  intern: Uint8Array | null = null
+  /**
+   * The client has not authenticated yet (a password is set): like Redis,
+   * refuse arrays over 1M items and bulk strings over 16 KiB before AUTH.
+   */
+  unauthenticated = false
 
   constructor(limits: Partial<ParserLimits> = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...limits }
@@ -91,10 +111,9 @@ export class RespParser {
     if (chunk.length === 0 || this.failed != null) return
     const pending = this.end - this.pos
     if (pending === 0) {
-      this.buf = chunk
+      this.setBuffer(chunk, false)
       this.pos = 0
       this.end = chunk.length
-      this.owned = false
       return
     }
     if (this.owned && this.buf.length - this.end >= chunk.length) {
@@ -109,10 +128,16 @@ export class RespParser {
     const next = new Uint8Array(size)
     next.set(this.buf.subarray(this.pos, this.end), 0)
     next.set(chunk, pending)
-    this.buf = next
+    this.setBuffer(next, true)
     this.pos = 0
     this.end = wanted
-    this.owned = true
+  }
+
+  private setBuffer(buf: Uint8Array, owned: boolean): void {
+    this.buf = buf
+    this.owned = owned
+    this.ab = buf.buffer
+    this.abOff = buf.byteOffset
   }
 
   /**
@@ -133,9 +158,8 @@ export class RespParser {
   }
 
   private release(): void {
-    this.buf = EMPTY
+    this.setBuffer(EMPTY, false)
     this.pos = this.end = 0
-    this.owned = false
   }
 
   private parse(): Uint8Array[] | null {
@@ -157,7 +181,9 @@ export class RespParser {
         const cr = this.lineEnd('too big mbulk count string')
         if (cr < 0) return null
         const n = parseLength(buf, this.pos + 1, cr)
-        if (Number.isNaN(n) || n > this.limits.maxArgs) throw new RespProtocolError('invalid multibulk length')
+        if (Number.isNaN(n)) throw new RespProtocolError('invalid multibulk length')
+        if (this.unauthenticated && n > 1024 * 1024) throw new RespProtocolError('unauthenticated multibulk length')
+        if (n > this.limits.maxArgs) throw new RespProtocolError('invalid multibulk length')
         this.pos = cr + 2
         if (n <= 0) continue // "*0" and "*-1": nothing to run
         this.argsLeft = n
@@ -174,11 +200,19 @@ export class RespParser {
           }
           const n = parseLength(buf, this.pos + 1, cr)
           if (Number.isNaN(n) || n < 0 || n > this.limits.maxBulkBytes) throw new RespProtocolError('invalid bulk length')
+          if (this.unauthenticated && n > 16384) throw new RespProtocolError('unauthenticated bulk length')
           this.pos = cr + 2
           this.bulkLen = n
         }
-        if (end - this.pos < this.bulkLen + 2) return null
-        this.args.push(buf.subarray(this.pos, this.pos + this.bulkLen))
+        const len = this.bulkLen
+        if (end - this.pos < len + 2) return null
+        const intern = this.intern
+        if (this.args.length === 0 && intern !== null && intern.length === len && sameBytes(intern, buf, this.pos)) {
+          this.args.push(intern)
+        } else {
+          // a plain Uint8Array view: cheaper than subarray on a Buffer chunk (no species lookup)
+          this.args.push(new Uint8Array(this.ab, this.abOff + this.pos, len))
+        }
         this.pos += this.bulkLen + 2 // Redis skips the CRLF without looking at it
         this.bulkLen = -1
         this.argsLeft--
@@ -204,9 +238,14 @@ export class RespParser {
 
   /** Index of the first `byte` at or after pos, looking no further than a header line can reach; -1 if none. */
   private find(byte: number): number {
+    const buf = this.buf
     const stop = Math.min(this.end, this.pos + this.limits.maxInlineBytes + 2)
-    const i = this.buf.subarray(this.pos, stop).indexOf(byte)
-    return i < 0 ? -1 : this.pos + i
+    // Header lines are a few bytes: a plain loop beats making a view for indexOf.
+    const near = Math.min(stop, this.pos + 64)
+    for (let i = this.pos; i < near; i++) if (buf[i] === byte) return i
+    if (near >= stop) return -1
+    const i = buf.subarray(near, stop).indexOf(byte)
+    return i < 0 ? -1 : near + i
   }
 
   /** An inline command's arguments ([] for a blank line), or null to wait for its newline. */
