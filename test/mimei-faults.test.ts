@@ -106,6 +106,8 @@ describe('MiMei faults', () => {
     const mid = JSON.parse((await a.cli('mimei', 'create', '--json')).stdout).MID
     await a.cli('mimei', 'setcid', mid, await addCid(a, 'short-lived\n'))
     expect((await a.cli('mimei', 'publish', mid, '--eol', '2s')).stdout).toContain('EOL = 2s')
+    // A running author renews its records at half life: stop that, so this one lapses.
+    expect((await a.cli('mimei', 'unpublish', mid)).code).toBe(0)
     await Bun.sleep(2500)
     const sync = await b.cli('mimei', 'sync', mid)
     expect(sync.code).toBe(1)
