@@ -6,6 +6,7 @@
 #   make build [BUILD_ARGS='--target linux-arm64'] compiled single binary -> dist/Leither
 #   make test-bin                                  the process tests (test/) against dist/Leither
 #   make release                                   every targets/*.json -> release/dist/ + SHA256SUMS
+#   make bench [BENCH='add gateway'] [BENCH_ARGS=--smoke]  benchmarks vs reference tools -> bench/results/
 #   make lint | make clean | make deps | make test-deps
 
 BUN        := node_modules/.bin/bun
@@ -19,7 +20,7 @@ RELEASE_ARGS ?=
 
 # command the tests call : Debian package that provides it
 TEST_TOOLS := ipfs_cid:ipfs-cid redis-cli:redis-tools redis-benchmark:redis-tools \
-              redis-server:redis-server chromium:chromium
+              redis-server:redis-server chromium:chromium wrk:wrk nginx:nginx-light
 
 .PHONY: help deps test-deps run test test-bin build release lint clean
 
@@ -42,6 +43,9 @@ deps:
 # apt packages only when a command is missing. Root installs; otherwise passwordless sudo,
 # or sudo with a terminal; otherwise say what is missing and go on. Under CI a failed
 # install stops the run, elsewhere it is a warning (the tests that need the tool will say so).
+# nginx lives in /usr/sbin, which a non-root PATH may lack.
+export PATH := $(PATH):/usr/sbin:/sbin
+
 test-deps:
 	@missing=""; \
 	for pair in $(TEST_TOOLS); do \
@@ -83,3 +87,15 @@ lint: deps
 
 clean:
 	rm -rf dist release/dist test-results
+
+# command the benchmarks call : Debian package that provides it (installed as test-deps does)
+BENCH_TOOLS := wrk:wrk nginx:nginx-light ipfs_cid:ipfs-cid sha256sum:coreutils taskset:util-linux
+BENCH       ?=
+BENCH_ARGS  ?=
+
+.PHONY: bench
+
+# Rebuilds dist/Leither first, so the numbers are those of the current source.
+bench: build
+	@PATH="$$PATH:/usr/sbin:/sbin" $(MAKE) --no-print-directory test-deps TEST_TOOLS="$(BENCH_TOOLS)"
+	PATH="$$PATH:/usr/sbin:/sbin" $(BUN) bench/run-all.ts $(BENCH) $(BENCH_ARGS)
