@@ -188,8 +188,9 @@ main(async () => {
   const swarm: Member[] = []
   const results: SizeResult[] = []
   const growth: Record<number, number> = {}
-  /** CPU the whole swarm burns while nobody asks it anything, in % of one core. */
+  /** CPU the whole swarm burns in the settle period right after it grew, in % of one core. */
   const idleCpu: Record<number, number> = {}
+  let quietCpu = Number.NaN
   try {
     for (const size of sizes) {
       const t0 = performance.now()
@@ -203,6 +204,12 @@ main(async () => {
       idleCpu[size] = Math.round(cpu1.reduce((n, c, i) => n + c - cpu0[i]!, 0) / ((performance.now() - s0) / 1000) * 100)
       results.push(await measureSwarm(swarm, queries))
     }
+    // The swarm left alone after all lookups: what N idle nodes cost the machine.
+    const c0 = await Promise.all(swarm.map(m => m.node.cpuSeconds()))
+    const t0 = performance.now()
+    await Bun.sleep(settleMs)
+    const c1 = await Promise.all(swarm.map(m => m.node.cpuSeconds()))
+    quietCpu = Math.round(c1.reduce((n, c, i) => n + c - c0[i]!, 0) / ((performance.now() - t0) / 1000) * 100)
     const rss = await Promise.all(swarm.map(m => m.node.memory()))
     report.note(`RSS per node at ${swarm.length} nodes: median ${median(rss.map(m => m.rssMB)).toFixed(0)} MB (anonymous ${median(rss.map(m => m.anonMB)).toFixed(0)} MB; the rest is the shared, file-backed binary)`)
   } finally {
@@ -219,8 +226,8 @@ main(async () => {
     report.note(`${r.nodes} nodes: findprovs p95 ${r.findprovs.p95.toFixed(0)} ms (n=${r.findprovs.n}, ${f.findprovs} failed, ${f.provide} provides failed); findpeer p95 ${r.findpeer.p95.toFixed(0)} ms (n=${r.findpeer.n}, ${f.findpeer} failed; ${r.findpeerLocal} with no unknown target left, i.e. answered from the peer store); query p95 ${r.query.p95.toFixed(0)} ms (${f.query} failed)${r.failures.length > 0 ? `; first failures: ${r.failures.slice(0, 3).join('; ')}` : ''}`)
   }
   report.note(`one process per node (no sharing); the swarm grew in place ${sizes.join(' → ')} (start-up ms per step: ${Object.entries(growth).map(([n, ms]) => `${n}: ${ms}`).join(', ')}), then settled ${settleMs / 1000} s`)
-  report.note(`CPU the idle swarm uses (all nodes, % of one core; this machine has ${report.machine.nproc} cores): ${Object.entries(idleCpu).map(([n, pc]) => `${n} nodes: ${pc}%`).join(', ')}`)
+  report.note(`CPU the swarm used (all nodes, % of one core; this machine has ${report.machine.nproc} cores) in the ${settleMs / 1000} s right after it grew: ${Object.entries(idleCpu).map(([n, pc]) => `${n} nodes: ${pc}%`).join(', ')}; left idle after the lookups, ${swarm.length} nodes: ${quietCpu}%`)
   report.note(`reference = one loopback HTTP API round trip (the floor under every lookup as the client times it); a failed lookup counts as ${TIMEOUT_S} s (its time limit) in medians and p95`)
-  report.data = { results, growthMs: growth, idleCpuPercent: idleCpu }
+  report.data = { results, growthMs: growth, settleCpuPercent: idleCpu, idleCpuPercent: quietCpu }
   console.log(`wrote ${report.finish()}`)
 })

@@ -111,6 +111,7 @@ main(async () => {
   } finally {
     await node?.stop()
     await nginx?.stop()
+    if (node != null) await removeDir(node.root)
     await removeDir(work)
   }
 })
