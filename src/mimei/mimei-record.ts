@@ -8,19 +8,11 @@ import type { Ed25519PrivateKey } from '@libp2p/interface'
 import { decodeRecord, encodeRecord, signRecord, signerId, type SignedRecord } from '../pki/index.ts'
 import { InvalidInputError } from '../utils/errors.ts'
 import { mimeiId, type MiMeiType } from './mimei-id.ts'
-import type { VersionEntry } from './mimei-store.ts'
+import type { MiMeiFields, VersionEntry } from './mimei-store.ts'
 
 export const MIMEI_NAMESPACE = 'mimei'
 
-export interface MiMeiRecordBody {
-  mid: string
-  author: string
-  app: string
-  ext: string
-  mark: string
-  type: MiMeiType
-  created: number
-  rights: number
+export interface MiMeiRecordBody extends MiMeiFields {
   /** db MiMei versions also carry their digest and the CID of their delta from the previous version */
   versions: VersionEntry[]
   release: number | null

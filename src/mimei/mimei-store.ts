@@ -10,7 +10,8 @@ import { MIMEI_MIGRATIONS } from './schema.ts'
 /** Read 4, write 2, exec 1 per role (SPEC §9); the original system's default. */
 export const DEFAULT_RIGHTS = 0x07276704
 
-export interface MiMeiRow {
+/** What defines a MiMei: the fields its ID derives from, when it was made, its rights. */
+export interface MiMeiFields {
   mid: string
   author: string
   app: string
@@ -19,6 +20,9 @@ export interface MiMeiRow {
   type: MiMeiType
   created: number
   rights: number
+}
+
+export interface MiMeiRow extends MiMeiFields {
   cur: string | null
   release: number | null
   providing: number
