@@ -10,6 +10,7 @@ import { LeitherNode } from '../node/node.ts'
 import { loadOrCreateHostKey } from '../node/host-key.ts'
 import { createApiRouter } from '../api/router.ts'
 import { createIpfsGateway, createMiMeiGateway } from '../gateway/index.ts'
+import { createBrowserApi } from '../browser/index.ts'
 import { resolveMiMei } from './resolve-mimei.ts'
 import { startResp } from './resp-listener.ts'
 import { lockRoot } from './root-lock.ts'
@@ -83,6 +84,7 @@ export async function startDaemon(root: string, overrides: RunOverrides = {}): P
       shutdown: () => setTimeout(() => stopRequested?.(), 50),
       allowOrigins: config.APIAllowOrigins,
     }))
+    app.route('/', createBrowserApi({ node, maxBodyBytes: config.MaxBodyBytes }))
     const ipfsGateway = createIpfsGateway({ blockstore: node.helia.blockstore, unixfs: node.unixfs, timeoutMs: config.GatewayTimeout * 1000 })
     app.route('/', ipfsGateway)
     app.route('/', createMiMeiGateway({ ipfs: ipfsGateway, resolve: (mid, version, signal) => resolveMiMei(node, mid, version, signal, config.GatewayTimeout * 1000) }))

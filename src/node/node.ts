@@ -24,6 +24,7 @@ import { shortIdFromPublicKey } from '../pki/index.ts'
 import { SqliteBlockstore, SqliteDatastore } from '../store/index.ts'
 import { MutableFileTree } from '../ipfs/mfs.ts'
 import { VERSION } from '../version.ts'
+import { TokenStore } from '../access/index.ts'
 
 export interface LeitherNodeInit {
   root: string
@@ -57,6 +58,8 @@ export class LeitherNode {
   readonly mimeiNet: MiMeiNetwork
   /** Redis-compatible databases: the default one and db MiMei. */
   readonly databases: MiMeiDatabases
+  /** Access tokens the owner gave to browsers and remote callers. */
+  readonly tokens: TokenStore
   readonly startedAt = Date.now()
 
   private constructor(init: LeitherNodeInit, blocks: SqliteBlockstore, data: SqliteDatastore, mimeiStore: MiMeiStore) {
@@ -81,6 +84,7 @@ export class LeitherNode {
     this.files = new MutableFileTree({ blockstore: this.helia.blockstore, datastore: data })
     this.announcer = new ContentAnnouncer((cid, options) => this.helia.routing.provide(cid, options))
     this.mimei = new MiMeiService({ store: mimeiStore, helia: this.helia, nodeId: this.id })
+    this.tokens = new TokenStore(join(dataDir(init.root), 'tokens.json'))
     this.databases = new MiMeiDatabases({ dir: join(dataDir(init.root), 'db'), helia: this.helia, service: this.mimei, nodeId: this.id })
     this.mimeiNet = new MiMeiNetwork({
       service: this.mimei,

@@ -12,6 +12,7 @@ import { nodeCommands } from './node.ts'
 import { pinCommands } from './pin.ts'
 import { repoCommands } from './repo.ts'
 import { swarmCommands } from './swarm.ts'
+import { tokenCommands } from './token.ts'
 
 export const commands: Command[] = [
   ...nodeCommands,
@@ -26,6 +27,7 @@ export const commands: Command[] = [
   ...mimeiCommands,
   ...mimeiNetCommands,
   ...dbCommands,
+  ...tokenCommands,
 ]
 
 /** Finds a command by its words, e.g. ['ipfs', 'pin', 'add']. */
