@@ -63,6 +63,12 @@ export const SystemVarsSchema = z.looseObject({
   DHTScope: z.enum(['all', 'wan', 'lan']).default('all'),
   /** Seconds between a provider's DHT checks for MiMei publishes it missed. */
   MiMeiPollSeconds: z.number().positive().default(60),
+  /**
+   * Every so many seconds, back up each database MiMei this node authors that
+   * changed since its last version, and publish the new version if the MiMei
+   * is published. 0 = only on `mimei backup`.
+   */
+  DbBackupSeconds: z.number().nonnegative().default(0),
   /** Connection manager: most open connections. */
   MaxConnections: z.number().int().positive().default(300),
   /** Most streams one peer may open on one connection. */

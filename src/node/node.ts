@@ -18,6 +18,7 @@ import { MiMeiService } from '../mimei/mimei-service.ts'
 import { MiMeiNetwork } from '../mimei/mimei-network.ts'
 import { MiMeiStore } from '../mimei/mimei-store.ts'
 import { MiMeiDatabases } from '../mimei/mimei-db.ts'
+import { DbAutoBackup } from '../mimei/db-auto-backup.ts'
 import { MIMEI_NAMESPACE, mimeiSelector, mimeiValidator } from '../mimei/mimei-record.ts'
 import { libp2pOptions } from '../net/libp2p-options.ts'
 import { shortIdFromPublicKey } from '../pki/index.ts'
@@ -60,6 +61,7 @@ export class LeitherNode {
   readonly databases: MiMeiDatabases
   /** Access tokens the owner gave to browsers and remote callers. */
   readonly tokens: TokenStore
+  private readonly autoBackup: DbAutoBackup
   readonly startedAt = Date.now()
 
   private constructor(init: LeitherNodeInit, blocks: SqliteBlockstore, data: SqliteDatastore, mimeiStore: MiMeiStore) {
@@ -95,6 +97,13 @@ export class LeitherNode {
       pollIntervalMs: init.config.MiMeiPollSeconds * 1000,
       followDb: (mid, versions, signal) => this.databases.follow(mid, versions, signal),
     })
+    this.autoBackup = new DbAutoBackup({
+      store: mimeiStore,
+      databases: this.databases,
+      nodeId: this.id,
+      intervalMs: init.config.DbBackupSeconds * 1000,
+      publish: (mid, eolMs) => this.mimeiNet.publish(mid, eolMs),
+    })
   }
 
   /** Opens the stores under the root; the network starts with start(). */
@@ -120,10 +129,12 @@ export class LeitherNode {
     await this.helia.start()
     await this.databases.init()
     await this.mimeiNet.start()
+    this.autoBackup.start()
   }
 
   async stop(): Promise<void> {
     this.announcer.stop()
+    await this.autoBackup.stop()
     this.mimeiNet.stop()
     try {
       await this.helia.stop()
