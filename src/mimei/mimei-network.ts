@@ -7,12 +7,13 @@ import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import * as raw from 'multiformats/codecs/raw'
 import type { Ed25519PrivateKey, Libp2p, PeerId } from '@libp2p/interface'
-import type { Multiaddr } from '@multiformats/multiaddr'
+import { isMultiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { logger } from '../utils/logger.ts'
 import { NotFoundError } from '../utils/errors.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { shortIdFromPublicKey } from '../pki/index.ts'
 import { askInfo, serveInfo, type InfoReply } from './info-protocol.ts'
+import { fetchDag, serveDag, type BlockReader, type BlockWriter } from './dag-protocol.ts'
 import { mimeiKey, mimeiSelector, signMiMeiRecord, validateMiMeiRecord, type MiMeiRecord } from './mimei-record.ts'
 import type { MiMeiService } from './mimei-service.ts'
 
@@ -39,6 +40,8 @@ export interface MiMeiNetworkInit {
   pollIntervalMs?: number
   /** brings a database MiMei's copy to the record's versions (mimei-db.ts) */
   followDb?: (mid: string, versions: MiMeiRecord['body']['versions'], signal?: AbortSignal) => Promise<number[]>
+  /** this node's blocks: read without touching the network, written where pinning finds them */
+  blocks: { read: BlockReader, write: BlockWriter }
 }
 
 export interface ProviderInfo {
@@ -59,6 +62,9 @@ export class MiMeiNetwork {
   private readonly followDb?: MiMeiNetworkInit['followDb']
   private readonly controller = new AbortController()
   private readonly syncing = new Map<string, Promise<number[]>>()
+  /** Per MiMei, the peer that last sent us a version (a push, or sync --from): it holds the data. */
+  private readonly sources = new Map<string, PeerId>()
+  private readonly blocks: MiMeiNetworkInit['blocks']
   private timers: Array<ReturnType<typeof setInterval>> = []
 
   constructor(init: MiMeiNetworkInit) {
@@ -69,6 +75,8 @@ export class MiMeiNetwork {
     this.announce = init.announce
     this.pollIntervalMs = init.pollIntervalMs ?? 60_000
     this.followDb = init.followDb
+    this.blocks = init.blocks
+    this.service.prefetch = (cid, mid, signal) => this.fetchFromSource(cid, mid, signal)
   }
 
   private get libp2p(): Libp2p<any> { return this.getLibp2p() }
@@ -78,6 +86,7 @@ export class MiMeiNetwork {
 
   async start(): Promise<void> {
     await serveInfo(this.libp2p, mid => this.info(mid))
+    await serveDag(this.libp2p, this.blocks.read)
     this.pubsub.addEventListener('message', (evt: any) => { void this.onPush(evt.detail) })
     for (const row of this.store.duties()) {
       this.pubsub.subscribe(topicOf(row.mid))
@@ -103,6 +112,15 @@ export class MiMeiNetwork {
       record: row?.record != null ? Buffer.from(row.record).toString('base64url') : null,
       versions: row != null ? this.store.versions(mid).map(v => ({ ver: v.ver, cid: v.cid })) : [],
     }
+  }
+
+  /** The DAG of a version from the peer that told us of it, in one request (dag-protocol.ts). */
+  private async fetchFromSource(cid: CID, mid: string, signal?: AbortSignal): Promise<void> {
+    const peer = this.sources.get(mid)
+    if (peer == null || peer.equals(this.libp2p.peerId)) return
+    const bounded = AbortSignal.any([this.controller.signal, ...(signal != null ? [signal] : [])])
+    const blocks = await fetchDag(this.libp2p, peer, cid, this.blocks.write, bounded)
+    log.debug(`mimei ${mid}: ${blocks} blocks of ${cid} from ${peer}`)
   }
 
   /** Signs the MiMei's current version list and spreads it: DHT, pubsub, provider record. */
@@ -182,6 +200,8 @@ export class MiMeiNetwork {
   private async doSync(mid: string, opts: { from?: PeerId | Multiaddr, signal?: AbortSignal }): Promise<number[]> {
     let record: MiMeiRecord | undefined
     if (opts.from != null) {
+      const peer = peerOf(opts.from)
+      if (peer != null) this.sources.set(mid, peer)
       const reply = await askInfo(this.libp2p, opts.from, mid, AbortSignal.any([AbortSignal.timeout(15_000), ...(opts.signal != null ? [opts.signal] : [])]))
       if (reply.record != null) record = await validateMiMeiRecord(mimeiKey(mid), new Uint8Array(Buffer.from(reply.record, 'base64url')))
     } else {
@@ -234,7 +254,7 @@ export class MiMeiNetwork {
   }
 
   /** A pushed record: providers take it at once. */
-  private async onPush(msg: { topic: string, data: Uint8Array }): Promise<void> {
+  private async onPush(msg: { topic: string, data: Uint8Array, type?: string, from?: PeerId }): Promise<void> {
     const mid = msg.topic.startsWith('/leither/mimei/1/') ? msg.topic.slice('/leither/mimei/1/'.length) : ''
     const row = this.store.find(mid)
     // Providers follow; an author hears other devices holding its key.
@@ -242,6 +262,8 @@ export class MiMeiNetwork {
     try {
       const record = await validateMiMeiRecord(mimeiKey(mid), msg.data)
       if (record.seq === row.record_seq) return
+      // The signed message's origin published this version: it has every block.
+      if (msg.type === 'signed' && msg.from != null) this.sources.set(mid, msg.from)
       // Older records still count for conflicts and keep their content; they never replace a newer one.
       const added = await this.applyRecord(record, this.controller.signal)
       log.info(`mimei ${mid}: versions ${added.join(',') || 'none'} synced from a push`)
@@ -315,3 +337,10 @@ export class MiMeiNetwork {
   }
 }
 
+
+/** The peer a --from names: a PeerId, or a multiaddr's /p2p/ part. */
+function peerOf(from: PeerId | Multiaddr): PeerId | undefined {
+  if (!isMultiaddr(from)) return from
+  const id = from.getComponents().findLast(c => c.name === 'p2p')?.value
+  return id == null ? undefined : peerIdFromString(id)
+}

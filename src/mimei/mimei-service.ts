@@ -31,6 +31,12 @@ export class MiMeiService {
   readonly store: MiMeiStore
   private readonly helia: Helia
   private readonly nodeId: string
+  /**
+   * Brings a DAG's blocks here by a faster path than bitswap before it is
+   * pinned (the network half sets it: the DAG from the peer that pushed the
+   * version). Best effort: pinning fetches whatever it did not bring.
+   */
+  prefetch?: (cid: CID, mid: string, signal?: AbortSignal) => Promise<void>
 
   constructor(init: MiMeiServiceInit) {
     this.store = init.store
@@ -57,6 +63,7 @@ export class MiMeiService {
     if (await hasOwnPin(this.helia.pins, cid, signal)) return
     const bounded = AbortSignal.any([AbortSignal.timeout(PIN_TIMEOUT_MS), ...(signal != null ? [signal] : [])])
     try {
+      if (this.prefetch != null && !(await this.helia.blockstore.has(cid))) await this.prefetch(cid, mid, bounded)
       for await (const _ of this.helia.pins.add(cid, { signal: bounded, metadata: { cid: cid.toString(), mimei: mid } })) { /* walk */ }
     } catch (err: any) {
       if (err?.name === 'AbortError' || err?.name === 'TimeoutError') throw new TimeoutError(`content ${cid} could not be fetched in time`)

@@ -96,6 +96,10 @@ export class LeitherNode {
       announce: cid => this.announcer.announce(cid, true),
       pollIntervalMs: init.config.MiMeiPollSeconds * 1000,
       followDb: (mid, versions, signal) => this.databases.follow(mid, versions, signal),
+      blocks: {
+        read: async cid => this.blocks.has(cid) ? concatChunks(this.blocks.get(cid)) : undefined,
+        write: async (cid, bytes) => { await this.helia.blockstore.put(cid, bytes) },
+      },
     })
     this.autoBackup = new DbAutoBackup({
       store: mimeiStore,
@@ -145,4 +149,13 @@ export class LeitherNode {
       this.mimei.store.close()
     }
   }
+}
+
+function concatChunks(chunks: Iterable<Uint8Array>): Uint8Array {
+  const list = [...chunks]
+  if (list.length === 1) return list[0]!
+  const out = new Uint8Array(list.reduce((n, c) => n + c.length, 0))
+  let at = 0
+  for (const c of list) { out.set(c, at); at += c.length }
+  return out
 }
