@@ -80,7 +80,7 @@ describe('the DAG protocol', () => {
   test('from a peer missing part of the DAG, delivers what it has', async () => {
     const partial = new MemoryBlockstore()
     let i = 0
-    for await (const pair of source.getAll() as any) if (i++ % 2 === 0 || pair.cid.equals(root)) await partial.put(pair.cid, await readFrom(source, pair.cid))
+    for await (const pair of source.getAll() as any) if (i++ % 2 === 0 || pair.cid.equals(root)) await partial.put(pair.cid, (await readFrom(source, pair.cid))!)
     await server.unhandle(DAG_PROTOCOL)
     await serveDag(server, cid => readFrom(partial, cid))
     await client.dial(server.getMultiaddrs()[0]!)
