@@ -126,6 +126,40 @@ describe('the browser SDK', () => {
     expect(after).toEqual({ keys: ['lang', 'theme'], theme: 'dark' })
   })
 
+  test('live: writes from another tab and from the CLI reach the page, as storage events', async () => {
+    const other = await browser.newPage()
+    try {
+      await other.goto(`${pageUrl}#leither-token=${token}`)
+      await other.waitForFunction(() => (window as any).Leither != null)
+      await page.evaluate(async () => {
+        const w = window as any
+        w.events = []
+        w.ls = await w.Leither.localStorage()
+        w.ls.onchange = (e: any) => w.events.push(e)
+      })
+      await other.evaluate(async () => {
+        const ls = await (window as any).Leither.localStorage()
+        ls.setItem('note', 'from tab 2')
+        await ls.flush()
+        ls.close()
+      })
+      await page.waitForFunction(() => (window as any).ls.getItem('note') === 'from tab 2', null, { timeout: 10_000 })
+      expect((await a.cli('db', mid, 'HSET', 'ls:default', 'cli', 'from the CLI')).code).toBe(0)
+      await page.waitForFunction(() => (window as any).ls.getItem('cli') === 'from the CLI', null, { timeout: 10_000 })
+      const events = await page.evaluate(() => (window as any).events)
+      expect(events).toEqual([{ key: 'note', oldValue: null, newValue: 'from tab 2' }, { key: 'cli', oldValue: null, newValue: 'from the CLI' }])
+      // Watching the private working copy needs a token too.
+      const refused = await page.evaluate(async () => {
+        const watcher = (window as any).Leither.connect({ token: null }).db().watch(() => {})
+        try { await watcher.opened; return 'opened' } catch (e: any) { return e.name } finally { watcher.close() }
+      })
+      expect(refused).toBe('NotAllowedError')
+      await page.evaluate(() => (window as any).ls.close())
+    } finally {
+      await other.close()
+    }
+  })
+
   test('IndexedDB-like stores: keys in order, ranges, indexes, unique constraints, deletes', async () => {
     const out = await page.evaluate(async () => {
       const L = (window as any).Leither

@@ -10,13 +10,14 @@
  *   GET  /sdk/v0/session            → who the token is (scope, rights)
  *   POST /sdk/v0/db    {db, commands, expect?} → {replies} | 409 {conflict} | 400 {error, index}
  *   POST /sdk/v0/backup {db, publish?}         → {ver, digest, published}
+ *   GET  /sdk/v0/events?db=…  → server-sent events: {"keys": [...], "flushed"} per committed write
  */
 import { Hono, type Context } from 'hono'
 import { EXEC, READ, WRITE, allows, formatRights } from '../access/index.ts'
 import type { TokenInfo } from '../access/index.ts'
 import type { LeitherNode } from '../node/node.ts'
 import { replyToJson } from '../api/commands/db-reply.ts'
-import { ForbiddenError, InvalidInputError, LeitherError, httpStatusOf, messageOf } from '../utils/errors.ts'
+import { ForbiddenError, InvalidInputError, LeitherError, UnavailableError, httpStatusOf, messageOf } from '../utils/errors.ts'
 import { SDK_SOURCE } from './sdk-source.ts'
 
 export interface BrowserApiDeps {
@@ -37,8 +38,13 @@ const DB_NAME = /^(-|[A-Za-z0-9_-]{27}(@[A-Za-z0-9]+)?)$/
 
 /** At most this many commands in one call: a batch is one transaction. */
 const MAX_COMMANDS = 1000
+/** Open event streams per node: each holds a connection and a write listener. */
+const MAX_WATCHERS = 256
+/** A comment line this often keeps proxies and idle timers from closing a quiet stream. */
+const HEARTBEAT_MS = 15_000
 
 const enc = new TextEncoder()
+const utf8 = new TextDecoder()
 
 function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...CORS } })
@@ -123,6 +129,44 @@ export function createBrowserApi(deps: BrowserApiDeps): Hono {
         return json({ conflict: result.failed, found: replyToJson(result.reply) }, 409)
       }
       return json({ replies: result.replies.map(replyToJson) })
+    } catch (err) {
+      return failure(err)
+    }
+  })
+
+  let watchers = 0
+  app.get('/sdk/v0/events', async c => {
+    try {
+      const token = await caller(c)
+      const name = dbName(c.req.query('db'))
+      authorize(node, token, name, READ)
+      if (watchers >= MAX_WATCHERS) throw new UnavailableError(`too many event streams open (${MAX_WATCHERS})`)
+      const ks = await node.databases.open(name)
+      const signal = c.req.raw.signal
+      let stop = () => {}
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          watchers++
+          const send = (text: string) => { try { controller.enqueue(enc.encode(text)) } catch { stop() } }
+          const unsubscribe = ks.onWrite((keys, flushed) => {
+            send(`data: ${JSON.stringify({ keys: keys.map(k => utf8.decode(k)), flushed })}\n\n`)
+          })
+          const heartbeat = setInterval(() => send(': keep-alive\n\n'), HEARTBEAT_MS)
+          let stopped = false
+          stop = () => {
+            if (stopped) return
+            stopped = true
+            watchers--
+            unsubscribe()
+            clearInterval(heartbeat)
+            try { controller.close() } catch { /* already closed */ }
+          }
+          signal.addEventListener('abort', stop, { once: true })
+          send(': watching\n\n')
+        },
+        cancel() { stop() },
+      })
+      return new Response(body, { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-store', ...CORS } })
     } catch (err) {
       return failure(err)
     }

@@ -112,6 +112,52 @@
       return this.client.call('/sdk/v0/db', expect ? { db: this.name, commands, expect } : { db: this.name, commands })
     }
 
+    /**
+     * Calls onChange({ keys, flushed }) after every committed write to the
+     * database, from any client — another tab, redis-cli, or a provider
+     * applying a new version. Returns { opened, close() }: `opened` resolves
+     * once the node listens (rejects when not allowed); it reconnects after a drop.
+     */
+    watch(onChange) {
+      const client = this.client
+      const url = client.node + '/sdk/v0/events?db=' + encodeURIComponent(this.name)
+      const controller = new AbortController()
+      let ready, fail
+      const opened = new Promise((resolve, reject) => { ready = resolve; fail = reject })
+      const run = async () => {
+        for (let attempt = 0; !controller.signal.aborted; attempt++) {
+          try {
+            const res = await fetch(url, { headers: client.token ? { authorization: 'Bearer ' + client.token } : {}, signal: controller.signal })
+            if (!res.ok) {
+              const reply = await res.json().catch(() => ({}))
+              throw new LeitherError(reply.error || ('HTTP ' + res.status), res.status === 403 ? 'NotAllowedError' : 'LeitherError', { status: res.status })
+            }
+            const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
+            let buffer = ''
+            attempt = 0
+            for (;;) {
+              const { value, done } = await reader.read()
+              if (done) break
+              buffer += value
+              let end
+              while ((end = buffer.indexOf('\n\n')) >= 0) {
+                const event = buffer.slice(0, end)
+                buffer = buffer.slice(end + 2)
+                if (event.startsWith(': watching')) ready()
+                for (const line of event.split('\n')) if (line.startsWith('data: ')) onChange(JSON.parse(line.slice(6)))
+              }
+            }
+          } catch (e) {
+            if (controller.signal.aborted) return
+            if (e instanceof LeitherError && e.status === 403) { fail(e); return }
+          }
+          await new Promise(resolve => setTimeout(resolve, Math.min(30000, 500 * 2 ** attempt)))
+        }
+      }
+      const done = run()
+      return { opened, done, close: () => controller.abort() }
+    }
+
     /** Freezes the database into a new version (and publishes it): needs an x right. */
     backup(options) {
       return this.client.call('/sdk/v0/backup', { db: this.name, publish: !!(options && options.publish) })
@@ -145,13 +191,45 @@
       this.items = new Map()
       this.pending = Promise.resolve()
       this.onerror = null
+      /** Called with { key, oldValue, newValue } for each item another client changed, like a 'storage' event. */
+      this.onchange = null
+      this.watcher = null
     }
 
     async refresh() {
       await this.pending
       const all = await this.db.command('HGETALL', this.hash)
+      const before = this.items
       this.items = new Map(Object.entries(all || {}))
+      if (typeof this.onchange === 'function') {
+        for (const key of new Set([...before.keys(), ...this.items.keys()])) {
+          const oldValue = before.has(key) ? before.get(key) : null
+          const newValue = this.items.has(key) ? this.items.get(key) : null
+          if (oldValue !== newValue) this.onchange({ key, oldValue, newValue })
+        }
+      }
       return this
+    }
+
+    /** Follows writes by other clients (other tabs, devices, programs), keeping the copy current. */
+    async live() {
+      if (this.watcher != null) return this
+      let queued = false
+      this.watcher = this.db.watch(({ keys, flushed }) => {
+        if (!flushed && !keys.includes(this.hash)) return
+        if (queued) return
+        queued = true
+        // Our own writes come back too; a refresh after them finds nothing changed.
+        setTimeout(() => { queued = false; this.refresh().catch(err => { if (typeof this.onerror === 'function') this.onerror(err) }) }, 0)
+      })
+      await this.watcher.opened
+      return this
+    }
+
+    /** Stops following other clients' writes. */
+    close() {
+      if (this.watcher != null) this.watcher.close()
+      this.watcher = null
     }
 
     get length() { return this.items.size }
@@ -553,8 +631,11 @@
     KeyRange,
     getParam,
     connect: options => new Client(options),
-    /** localStorage's interface, replicated: Leither.localStorage(db?, { name }) */
-    localStorage: async (nameOrOptions, options) => new ReplicatedStorage(dbOf(nameOrOptions), (options && options.name) || 'default').refresh(),
+    /** localStorage's interface, replicated and kept current: Leither.localStorage(db?, { name, live }) */
+    localStorage: async (nameOrOptions, options) => {
+      const storage = await new ReplicatedStorage(dbOf(nameOrOptions), (options && options.name) || 'default').refresh()
+      return options && options.live === false ? storage : storage.live()
+    },
     /** IndexedDB-like object stores: Leither.indexedDB(db?).objectStore(name, { keyPath, autoIncrement, indexes }) */
     indexedDB: async nameOrOptions => new ReplicatedIndexedDB(dbOf(nameOrOptions)),
     keys: { encode: encodeKey, decode: decodeKey, compare: compareKeys },

@@ -52,7 +52,8 @@ export async function listenHttp(app: Hono, port: number, maxBodyBytes: number):
       resolve({
         port: info.port,
         remoteAddress: c => (c.env as any)?.incoming?.socket?.remoteAddress,
-        close: () => new Promise(done => { server.close(() => done()) }),
+        // Open streams (a cat, a browser's event stream) would hold close() forever, as Bun's stop(true) does not.
+        close: () => new Promise(done => { server.close(() => done()); (server as any).closeAllConnections?.() }),
       })
     })
     server.on('error', (err: any) => reject(err?.code === 'EADDRINUSE' ? portInUse(port, err) : err))
