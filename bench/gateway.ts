@@ -2,6 +2,9 @@
  * gateway: wrk on /ipfs/<cid> and /mm/<mid>/<file> for a 1 KB and a 1 MB
  * object, against nginx serving the same bytes from disk. The server runs on
  * CPU 0 and wrk on CPU 1 (taskset), `wrk -t1 -c50`, as the toolchain probe did.
+ * After the first request both objects are answered from the gateway's cache
+ * of small resolved content (src/gateway/README.md), as nginx answers from the
+ * page cache: this measures the steady state of hot content.
  *
  *   bun bench/gateway.ts [--smoke] [--out DIR]
  */

@@ -85,9 +85,9 @@ export async function startDaemon(root: string, overrides: RunOverrides = {}): P
       allowOrigins: config.APIAllowOrigins,
     }))
     app.route('/', createBrowserApi({ node, maxBodyBytes: config.MaxBodyBytes }))
-    const ipfsGateway = createIpfsGateway({ blockstore: node.helia.blockstore, unixfs: node.unixfs, timeoutMs: config.GatewayTimeout * 1000 })
+    const ipfsGateway = createIpfsGateway({ blockstore: node.helia.blockstore, local: node.blocks, timeoutMs: config.GatewayTimeout * 1000 })
     app.route('/', ipfsGateway)
-    app.route('/', createMiMeiGateway({ ipfs: ipfsGateway, resolve: (mid, version, signal) => resolveMiMei(node, mid, version, signal, config.GatewayTimeout * 1000) }))
+    app.route('/', createMiMeiGateway({ ipfs: ipfsGateway.handler, resolve: (mid, version, signal) => resolveMiMei(node, mid, version, signal, config.GatewayTimeout * 1000) }))
     app.get('/', c => c.text(`Leither node ${node.id}\nPeerId ${node.peerId}\n`))
 
     listener = await listenHttp(app, config.ServicePort, config.MaxBodyBytes)

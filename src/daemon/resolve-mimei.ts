@@ -1,17 +1,53 @@
 /**
  * Resolves a MiMei version for /mm/: from this node, or by syncing it from
  * the network first when this node does not hold it yet.
+ *
+ * An answer is reused for TTL_MS: /mm is read far more often than a MiMei
+ * changes, and MiMeiService has no change event to invalidate on, so the
+ * short lifetime is what bounds how late a new publish or setcid shows.
  */
 import type { CID } from 'multiformats/cid'
 import type { LeitherNode } from '../node/node.ts'
 import { NotFoundError } from '../utils/errors.ts'
 
-export async function resolveMiMei(node: LeitherNode, mid: string, version: string, signal: AbortSignal, timeoutMs: number): Promise<CID> {
+const TTL_MS = 250
+// Bounds the memory a client can make us spend by naming many MiMei or versions.
+const MAX_ENTRIES = 4096
+
+interface Resolved {
+  cid: CID
+  until: number
+}
+
+const recent = new WeakMap<LeitherNode, Map<string, Resolved>>()
+
+/** The version's CID; synchronous unless the MiMei must be synced from the network first. */
+export function resolveMiMei(node: LeitherNode, mid: string, version: string, signal: AbortSignal, timeoutMs: number): CID | Promise<CID> {
+  let cache = recent.get(node)
+  if (cache == null) recent.set(node, cache = new Map())
+  const key = `${mid}/${version}`
+  const hit = cache.get(key)
+  if (hit != null && hit.until > performance.now()) return hit.cid
+  const remember = (cid: CID): CID => {
+    if (cache.size >= MAX_ENTRIES) prune(cache)
+    cache.set(key, { cid, until: performance.now() + TTL_MS })
+    return cid
+  }
   try {
-    return node.mimei.resolve(mid, version).cid
+    return remember(node.mimei.resolve(mid, version).cid)
   } catch (err) {
     if (!(err instanceof NotFoundError)) throw err
   }
+  return syncThenResolve(node, mid, version, signal, timeoutMs).then(remember)
+}
+
+async function syncThenResolve(node: LeitherNode, mid: string, version: string, signal: AbortSignal, timeoutMs: number): Promise<CID> {
   await node.mimeiNet.sync(mid, { signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) })
   return node.mimei.resolve(mid, version).cid
+}
+
+function prune(cache: Map<string, Resolved>): void {
+  const now = performance.now()
+  for (const [key, entry] of cache) if (entry.until <= now) cache.delete(key)
+  if (cache.size >= MAX_ENTRIES) cache.clear()
 }

@@ -23,7 +23,7 @@ export async function readBlock(blockstore: BlockReader, cid: CID, signal: Abort
     for await (const chunk of blockstore.get(cid, { signal })) chunks.push(chunk)
     return concat(chunks)
   } catch (err) {
-    if (signal.aborted) throw err
+    if (signal.aborted || err instanceof BlockUnavailableError) throw err
     throw new BlockUnavailableError(cid.toString(), (err as Error).message)
   }
 }

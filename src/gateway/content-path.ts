@@ -13,6 +13,8 @@ export interface ContentPath {
   trailingSlash: boolean
   /** The canonical, percent-encoded `/ipfs/…` path: the X-Ipfs-Path value and the base of redirects. */
   path: string
+  /** The decoded path without a trailing slash, for messages and logs. */
+  display: string
 }
 
 const decoders = new Map<string, MultibaseDecoder<string>>(
@@ -41,7 +43,8 @@ export function parseContentPath(pathname: string): ContentPath {
     segments.push(name)
   }
   const trailingSlash = rest.length > 0 && rest[rest.length - 1] === ''
-  return { cid, cidText, segments, trailingSlash, path: formatContentPath(cidText, segments, trailingSlash) }
+  const display = ['/ipfs', cidText, ...segments].join('/')
+  return { cid, cidText, segments, trailingSlash, path: formatContentPath(cidText, segments, trailingSlash), display }
 }
 
 /** Parses a CID in any multibase (kubo accepts them all), or a base58btc CIDv0. */

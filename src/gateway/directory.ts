@@ -2,69 +2,68 @@ import { formatContentPath } from './content-path.ts'
 import { renderListing } from './dir-listing.ts'
 import { serveFile } from './file.ts'
 import { contentHeaders, etagMatches, notModified } from './headers.ts'
-import { findEntry, mapExporterError, statContent } from './resolve.ts'
-import type { BlockReader } from './block.ts'
+import { mapExporterError } from './resolve.ts'
+import { exportEntry } from './target.ts'
 import type { ContentPath } from './content-path.ts'
 import type { ListingEntry } from './dir-listing.ts'
-import type { Resolved } from './resolve.ts'
-import type { Watchdog } from './watchdog.ts'
-import type { UnixFS } from '@helia/unixfs'
+import type { RequestScope } from './scope.ts'
+import type { Target } from './target.ts'
 
 /** What serving a UnixFS directory needs. */
 export interface DirectoryRequest {
-  blockstore: BlockReader
-  unixfs: UnixFS
   request: Request
+  /** The query as served (the /mm gateway drops its own parameters), raw and parsed. */
+  search: string
   query: URLSearchParams
   path: ContentPath
-  resolved: Resolved
-  watch: Watchdog
+  target: Target & { kind: 'directory' }
+  scope: RequestScope
 }
 
 // The page template may change between releases, so listings are cached for a week, not forever.
 const LISTING_CACHE = 'public, max-age=604800'
 
 /** Redirects to the slash form (so relative links work), then serves index.html or a listing. */
-export async function serveDirectory(req: DirectoryRequest): Promise<Response> {
-  const { path, resolved, watch } = req
+export function serveDirectory(req: DirectoryRequest): Response | Promise<Response> {
+  const { path, target, scope } = req
   if (!path.trailingSlash) {
-    const search = new URL(req.request.url).search
-    return new Response(null, { status: 301, headers: { Location: `${path.path}/${search}` } })
+    return new Response(null, { status: 301, headers: { Location: `${path.path}/${req.search}` } })
   }
-  const title = ['/ipfs', path.cidText, ...path.segments].join('/')
+  const title = path.display
 
-  const index = await findEntry(req.blockstore, resolved.cid, 'index.html', watch.signal)
-  if (index != null) {
-    const stats = await statContent(req.unixfs, index, `${title}/index.html`, watch.signal)
-    if (stats.type !== 'directory') {
-      return await serveFile({
-        unixfs: req.unixfs,
-        request: req.request,
-        query: req.query,
-        cid: index,
-        size: Number(stats.size),
-        name: 'index.html',
-        headers: contentHeaders({ etag: `"${index}"`, path: path.path, roots: resolved.roots }),
-        path: `${title}/index.html`,
-        watch
-      })
-    }
+  if (target.index != null) {
+    return serveFile({
+      request: req.request,
+      query: req.query,
+      file: target.index,
+      name: 'index.html',
+      headers: contentHeaders({ etag: `"${target.index.cid}"`, path: path.path, roots: target.roots }),
+      path: `${title}/index.html`,
+      scope
+    })
   }
 
-  const headers = contentHeaders({ etag: `"DirIndex-${resolved.cid}"`, path: path.path, roots: resolved.roots, cacheControl: LISTING_CACHE })
+  return serveListing(req, title)
+}
+
+async function serveListing(req: DirectoryRequest, title: string): Promise<Response> {
+  const { path, target, scope } = req
+  const headers = contentHeaders({ etag: `"DirIndex-${target.cid}"`, path: path.path, roots: target.roots, cacheControl: LISTING_CACHE })
   if (etagMatches(req.request.headers.get('If-None-Match') ?? undefined, headers.get('ETag') ?? '')) {
     return notModified(headers)
   }
+  const signal = scope.watch().signal
   const entries: ListingEntry[] = []
+  const dir = await exportEntry(scope.reader, target.cid, title, signal)
   try {
-    for await (const entry of req.unixfs.ls(resolved.cid, { signal: watch.signal })) {
-      entries.push({ name: entry.name, cid: entry.cid, size: entry.size })
+    if (dir.type === 'directory') {
+      for await (const entry of dir.entries({ signal })) entries.push({ name: entry.name, cid: entry.cid, size: entry.size })
     }
   } catch (err) {
-    throw mapExporterError(err, resolved.cid, title, watch.signal)
+    throw mapExporterError(err, target.cid, title, signal)
   }
   const html = renderListing({
-    cid: resolved.cid,
+    cid: target.cid,
     title,
     base: path.path,
     parent: path.segments.length === 0 ? undefined : formatContentPath(path.cidText, path.segments.slice(0, -1), true),

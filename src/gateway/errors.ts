@@ -60,6 +60,16 @@ export class BlockUnavailableError extends GatewayError {
   }
 }
 
+/**
+ * A block this node does not hold, met while trying to answer from local blocks alone. The
+ * gateway then starts over through the network-capable blockstore; a client never sees it.
+ */
+export class BlockNotLocalError extends BlockUnavailableError {
+  constructor(cid: string) {
+    super(cid, 'not on this node')
+  }
+}
+
 /** Nothing arrived within the gateway's timeout: the content is neither local nor found on the network. */
 export class ContentTimeoutError extends GatewayError {
   constructor(path: string, timeoutMs: number) {

@@ -34,6 +34,7 @@ export function negotiateFormat(query: URLSearchParams, accept: string | undefin
 // Picks the best-ranked trustless type, unless a specific other type ranks higher;
 // browsers' `text/html, */*` never selects one.
 function fromAccept(accept: string): 'unixfs' | 'raw' | 'car' {
+  if (accept === '') return 'unixfs'
   let best: { kind: 'raw' | 'car', q: number } | undefined
   let other = 0
   for (const range of accept.split(',')) {

@@ -1,5 +1,6 @@
 /** The public, read-only HTTP gateway. */
-export { createIpfsGateway } from './ipfs.ts'
-export type { IpfsGatewayDeps } from './ipfs.ts'
+export { createIpfsGateway, createIpfsHandler } from './ipfs.ts'
+export type { IpfsGateway, IpfsGatewayDeps, IpfsHandler } from './ipfs.ts'
+export type { LocalBlocks } from './local-blocks.ts'
 export { createMiMeiGateway } from './mimei-route.ts'
 export type { MiMeiGatewayDeps } from './mimei-route.ts'

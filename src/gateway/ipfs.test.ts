@@ -224,7 +224,7 @@ test('the gateway mounts at / of a bigger app without changing its paths', async
   await node.addFile('hello world\n')
   const app = new Hono()
   app.get('/', c => c.text('home'))
-  app.route('/', createIpfsGateway({ blockstore: node.blockstore, unixfs: node.fs }))
+  app.route('/', createIpfsGateway({ blockstore: node.blockstore }))
   expect(await (await app.request('/')).text()).toBe('home')
   expect(await (await app.request(`/ipfs/${HELLO}`)).text()).toBe('hello world\n')
   await node.stop()

@@ -2,10 +2,9 @@ import * as dagPb from '@ipld/dag-pb'
 import { walkPath } from 'ipfs-unixfs-exporter'
 import * as raw from 'multiformats/codecs/raw'
 import { recordingReader } from './block.ts'
-import { BlockUnavailableError, PathNotFoundError, UnsupportedContentError } from './errors.ts'
+import { BlockUnavailableError, GatewayError, PathNotFoundError, UnsupportedContentError } from './errors.ts'
 import type { Block, BlockReader } from './block.ts'
 import type { ContentPath } from './content-path.ts'
-import type { DirectoryStats, FileStats, RawStats, UnixFS } from '@helia/unixfs'
 import type { CID } from 'multiformats/cid'
 
 /** Where a content path leads. */
@@ -44,18 +43,9 @@ export async function findEntry(blockstore: BlockReader, dir: CID, name: string,
   }
 }
 
-/** UnixFS stat of a resolved CID, with exporter failures mapped to gateway errors. */
-export async function statContent(unixfs: UnixFS, cid: CID, path: string, signal: AbortSignal): Promise<FileStats | DirectoryStats | RawStats> {
-  try {
-    return await unixfs.stat(cid, { signal })
-  } catch (err) {
-    throw mapExporterError(err, cid, path, signal)
-  }
-}
-
 /** Exporter errors name the condition; a missing block reads as NotFoundError too, so only names we know are trusted. */
 export function mapExporterError(err: unknown, cid: CID, path: string, signal: AbortSignal): unknown {
-  if (signal.aborted || err instanceof BlockUnavailableError) return err
+  if (signal.aborted || err instanceof GatewayError) return err
   const name = (err as Error)?.name
   if (name === 'NotUnixFSError' || name === 'NoResolverError' || name === 'InvalidPBNodeError') {
     return new UnsupportedContentError(path, `${cid} is not UnixFS (codec 0x${cid.code.toString(16)})`)
@@ -73,7 +63,7 @@ async function resolveChild(reader: BlockReader, parent: CID, name: string, pare
     // One segment per walk: walkPath splits on "/", and our names are already decoded.
     for await (const entry of walkPath(`${parent}/${name}`, reader, { signal })) child = entry.cid
   } catch (err) {
-    if (signal.aborted || err instanceof BlockUnavailableError) throw err
+    if (signal.aborted || err instanceof GatewayError) throw err
     const errName = (err as Error)?.name
     if (errName === 'NotFoundError') throw new PathNotFoundError(`${parentPath}/${name}`, `no entry "${name}" in "${parentPath}"`)
     throw mapExporterError(err, parent, parentPath, signal)

@@ -7,7 +7,7 @@ import { fixedSize } from 'ipfs-unixfs-importer/chunker'
 import { balanced } from 'ipfs-unixfs-importer/layout'
 import { createIpfsGateway } from './ipfs.ts'
 import type { UnixFS } from '@helia/unixfs'
-import type { Hono } from 'hono'
+import type { IpfsGateway } from './ipfs.ts'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 
@@ -23,8 +23,10 @@ export const KUBO_ADD = {
 export interface TestNode {
   /** Helia's own blockstore (not the wrapped one), for putting hand-made blocks. */
   blockstore: Blockstore
+  /** The memory store under Helia: this node's local blocks. */
+  local: MemoryBlockstore
   fs: UnixFS
-  app: Hono
+  app: IpfsGateway
   /** Adds bytes or text as a file, kubo-style. */
   addFile(content: Uint8Array | string): Promise<CID>
   /** Adds files under relative paths (e.g. `docs/a.txt`) wrapped in a directory; returns the root. */
@@ -34,18 +36,35 @@ export interface TestNode {
   stop(): Promise<void>
 }
 
-/** Builds a node; `wrap` may put a test blockstore (e.g. one that never answers) in front of Helia's. */
-export async function createTestNode(options: { timeoutMs?: number, wrap?: (inner: Blockstore) => Blockstore } = {}): Promise<TestNode> {
-  const helia = createHeliaLight({ blockstore: new MemoryBlockstore(), datastore: new MemoryDatastore() })
+export interface TestNodeOptions {
+  timeoutMs?: number
+  /** Puts a test blockstore (e.g. one that never answers) in front of Helia's. */
+  wrap?: (inner: Blockstore) => Blockstore
+  /** Lets the gateway read the memory store directly, as the daemon does with SQLite (default: no). */
+  local?: boolean
+  cacheBytes?: number
+}
+
+/** Builds a node whose gateway reads through Helia's blockstore (or `wrap`'s). */
+export async function createTestNode(options: TestNodeOptions = {}): Promise<TestNode> {
+  const local = new MemoryBlockstore()
+  const helia = createHeliaLight({ blockstore: local, datastore: new MemoryDatastore() })
   await helia.start()
   const writer = unixfs(helia)
   const blockstore = options.wrap?.(helia.blockstore) ?? helia.blockstore
   const fs = unixfs({ blockstore })
-  const app = createIpfsGateway({ blockstore, unixfs: fs, timeoutMs: options.timeoutMs })
+  const app = createIpfsGateway({
+    blockstore,
+    timeoutMs: options.timeoutMs,
+    // MemoryBlockstore's get is a plain generator, as LocalBlocks needs.
+    local: options.local === true ? { get: cid => local.get(cid) as Generator<Uint8Array> } : undefined,
+    cacheBytes: options.cacheBytes
+  })
   const bytes = (content: Uint8Array | string): Uint8Array => typeof content === 'string' ? new TextEncoder().encode(content) : content
 
   return {
     blockstore: helia.blockstore,
+    local,
     fs,
     app,
     addFile: async content => await writer.addBytes(bytes(content), KUBO_ADD),
