@@ -72,11 +72,15 @@ describe('the seed MiMei flow on three nodes', () => {
     const cid = (await a.cli('ipfs', 'add', '-q', join(work, 'v1.txt'))).stdout.trim()
     const setcid = await a.cli('mimei', 'setcid', mid, cid)
     expect(setcid.stdout).toBe(`mid= ${mid}\ncid= ${cid}\nMiMeiSetCid ver= 1\n`)
+    const page = () => fetch(`http://127.0.0.1:${a.ports.http}/mm/${mid}/`).then(r => r.text())
+    expect(await page()).toBe('version one\n')
 
     await writeFile(join(work, 'v2.txt'), 'version two\n')
     const add = await a.cli('mimei', 'add', mid, join(work, 'v2.txt'))
     expect(add.code).toBe(0)
     expect(add.stdout).toMatch(/^add \/ipfs\/(Qm\w+) \d+\nMiMeiAdd cid= \/ipfs\/\1\nMiMeiAdd ver= 2\n$/)
+    // The very next request shows the new version: /mm's cache follows the MiMei table.
+    expect(await page()).toBe('version two\n')
 
     const publish = await a.cli('mimei', 'publish', mid)
     expect(publish.stdout).toBe(`MiMeiPublish mids= [${mid}] EOL = 168h\nMiMeiPublish ok\n`)

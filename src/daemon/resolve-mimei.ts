@@ -2,21 +2,21 @@
  * Resolves a MiMei version for /mm/: from this node, or by syncing it from
  * the network first when this node does not hold it yet.
  *
- * An answer is reused for TTL_MS: /mm is read far more often than a MiMei
- * changes, and MiMeiService has no change event to invalidate on, so the
- * short lifetime is what bounds how late a new publish or setcid shows.
+ * An answer is reused while the MiMei table's generation is unchanged: /mm
+ * is read far more often than a MiMei changes, and any new version,
+ * working copy, release or deletion moves the generation on, so a new
+ * publish or setcid shows on the very next request.
  */
 import type { CID } from 'multiformats/cid'
 import type { LeitherNode } from '../node/node.ts'
 import { NotFoundError } from '../utils/errors.ts'
 
-const TTL_MS = 250
 // Bounds the memory a client can make us spend by naming many MiMei or versions.
 const MAX_ENTRIES = 4096
 
 interface Resolved {
   cid: CID
-  until: number
+  generation: number
 }
 
 const recent = new WeakMap<LeitherNode, Map<string, Resolved>>()
@@ -27,10 +27,11 @@ export function resolveMiMei(node: LeitherNode, mid: string, version: string, si
   if (cache == null) recent.set(node, cache = new Map())
   const key = `${mid}/${version}`
   const hit = cache.get(key)
-  if (hit != null && hit.until > performance.now()) return hit.cid
+  const generation = node.mimei.store.generation
+  if (hit != null && hit.generation === generation) return hit.cid
   const remember = (cid: CID): CID => {
-    if (cache.size >= MAX_ENTRIES) prune(cache)
-    cache.set(key, { cid, until: performance.now() + TTL_MS })
+    if (cache.size >= MAX_ENTRIES) prune(cache, node.mimei.store.generation)
+    cache.set(key, { cid, generation: node.mimei.store.generation })
     return cid
   }
   try {
@@ -46,8 +47,7 @@ async function syncThenResolve(node: LeitherNode, mid: string, version: string, 
   return node.mimei.resolve(mid, version).cid
 }
 
-function prune(cache: Map<string, Resolved>): void {
-  const now = performance.now()
-  for (const [key, entry] of cache) if (entry.until <= now) cache.delete(key)
+function prune(cache: Map<string, Resolved>, generation: number): void {
+  for (const [key, entry] of cache) if (entry.generation !== generation) cache.delete(key)
   if (cache.size >= MAX_ENTRIES) cache.clear()
 }

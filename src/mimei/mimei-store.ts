@@ -59,6 +59,7 @@ export interface SeenVersion {
 
 export class MiMeiStore {
   private readonly db: SqliteDatabase
+  private changes = 0
 
   constructor(path: string) {
     this.db = openDatabase(path)
@@ -67,6 +68,20 @@ export class MiMeiStore {
 
   close(): void {
     this.db.close()
+  }
+
+  /**
+   * Grows whenever any MiMei's versions, working copy or release change:
+   * a cache of resolved versions (the /mm gateway) is current while this is
+   * unchanged. Only the node's process opens this store, so it is exact.
+   */
+  get generation(): number {
+    return this.changes
+  }
+
+  private changed<T>(result: T): T {
+    this.changes++
+    return result
   }
 
   find(mid: string): MiMeiRow | undefined {
@@ -114,7 +129,7 @@ export class MiMeiStore {
       this.db.prepare('INSERT INTO versions (mid, ver, cid, created, digest, delta, seq) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(mid, ver, cid, now, db?.digest ?? null, db?.delta ?? null, db?.seq ?? null)
       this.db.prepare('UPDATE mimei SET cur = ? WHERE mid = ?').run(cid, mid)
-      return ver
+      return this.changed(ver)
     })
   }
 
@@ -130,18 +145,20 @@ export class MiMeiStore {
       }
       const last = this.lastVersion(mid)
       if (added.length > 0 && last != null) this.db.prepare('UPDATE mimei SET cur = ? WHERE mid = ?').run(last.cid, mid)
-      return added
+      return this.changed(added)
     })
   }
 
   setCur(mid: string, cid: string): void {
     this.get(mid)
     this.db.prepare('UPDATE mimei SET cur = ? WHERE mid = ?').run(cid, mid)
+    this.changed(undefined)
   }
 
   setRelease(mid: string, ver: number | null): void {
     if (ver != null && this.version(mid, ver) == null) throw new NotFoundError(`MiMei "${mid}" has no version ${ver}`)
     this.db.prepare('UPDATE mimei SET release = ? WHERE mid = ?').run(ver, mid)
+    this.changed(undefined)
   }
 
   /** Deletes versions; the release version is protected. Returns the CIDs no remaining version uses. */
@@ -159,7 +176,7 @@ export class MiMeiStore {
       }
       const still = new Set(this.versions(mid).map(v => v.cid))
       if (row.cur != null) still.add(row.cur)
-      return [...dropped].filter(c => !still.has(c))
+      return this.changed([...dropped].filter(c => !still.has(c)))
     })
   }
 
