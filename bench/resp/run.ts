@@ -4,13 +4,14 @@
  * without and with a 16-deep pipeline. Prints requests/s for both and the
  * ratio, and writes bench/results/resp.json.
  *
- *   bun bench/resp/run.ts [--smoke] [--n 100000] [--clients 50] [--repeat 1] [--in-process]
+ *   bun bench/resp/run.ts [--smoke] [--n 100000] [--clients 50] [--repeat 1] [--random 0] [--in-process]
  *
  * By default Leither is a whole node (`Leither run --resp-port 0` in a temp
  * root, through test/harness/node.ts; $LEITHER_BIN picks a compiled binary);
  * --in-process runs only the RESP server with a real Keyspace inside this
  * process. --smoke: n=1000 (CI). --out DIR or $BENCH_RESULTS: where resp.json
- * goes (default bench/results/, bench/results/smoke/ with --smoke).
+ * goes (default bench/results/, bench/results/smoke/ with --smoke). --random N:
+ * random keys among N (redis-benchmark -r N) instead of one key per test.
  * Targets (issue #5): >= 0.5x Redis without pipelining, >= 0.3x with -P 16.
  */
 import { spawn } from 'node:child_process'
@@ -36,6 +37,7 @@ const smoke = opts.smoke
 const n = option('--n', smoke ? 1000 : 100_000)
 const clients = option('--clients', 50)
 const repeat = Math.max(1, option('--repeat', 1))
+const random = option('--random', 0)
 
 function run(cmd: string, args: string[], timeoutMs: number): Promise<{ code: number, stdout: string, stderr: string }> {
   return new Promise(res => {
@@ -127,6 +129,7 @@ async function startLeither(): Promise<Target & { how: string }> {
 async function benchmark(port: number, pipeline: number, tests: string[]): Promise<Record<string, number>> {
   const args = ['-h', '127.0.0.1', '-p', String(port), '-q', '--csv', '-t', tests.join(','), '-n', String(n), '-c', String(clients)]
   if (pipeline > 1) args.push('-P', String(pipeline))
+  if (random > 0) args.push('-r', String(random))
   const r = await run('redis-benchmark', args, 30 * 60_000)
   if (r.code !== 0) throw new Error(`redis-benchmark failed (${r.code}): ${r.stderr || r.stdout}`)
   const out: Record<string, number> = {}
@@ -173,7 +176,7 @@ async function main(): Promise<void> {
   }
   const pad = (s: string, w: number) => s.padStart(w)
   const m = machine()
-  console.log(`redis-benchmark -n ${n} -c ${clients}${repeat > 1 ? `, best of ${repeat}` : ''}${smoke ? ' (smoke: not a measurement)' : ''}; Leither: ${leither.how}; ${m.cpu}, ${m.nproc} CPUs`)
+  console.log(`redis-benchmark -n ${n} -c ${clients}${random > 0 ? ` -r ${random}` : ''}${repeat > 1 ? `, best of ${repeat}` : ''}${smoke ? ' (smoke: not a measurement)' : ''}; Leither: ${leither.how}; ${m.cpu}, ${m.nproc} CPUs`)
   console.log(`${'test'.padEnd(8)} ${pad('pipeline', 8)} ${pad('redis rps', 12)} ${pad('leither rps', 12)} ${pad('ratio', 7)}  target`)
   let failed = 0
   for (const row of rows) {
@@ -186,7 +189,7 @@ async function main(): Promise<void> {
   mkdirSync(opts.out, { recursive: true })
   const file = join(opts.out, 'resp.json')
   writeFileSync(file, JSON.stringify({
-    area: 'resp', date: new Date().toISOString(), smoke, n, clients, repeat, machine: m, leither: leither.how, targets: TARGET, rows,
+    area: 'resp', date: new Date().toISOString(), smoke, n, clients, repeat, random, machine: m, leither: leither.how, targets: TARGET, rows,
   }, null, 2) + '\n')
   const summary = smoke ? 'smoke run: ratios not judged' : failed === 0 ? 'all ratios on target' : `${failed} ratio(s) below target`
   console.log(`${summary}; written ${file}`)

@@ -42,6 +42,13 @@ export interface DbCommand {
    * the server and have no `run` here.
    */
   run?: (ks: Keyspace, args: Uint8Array[], ctx: ExecContext) => Reply
+  /**
+   * A write command that answers every error it can (arguments, WRONGTYPE,
+   * overflow…) before its first write: inside a group-commit batch it runs
+   * without a savepoint. Should it answer an error after writing anyway,
+   * the keyspace undoes the whole batch (its writes are counted).
+   */
+  checksFirst?: boolean
   /** How close to Redis it is, for docs/redis-compat.md; absent: fully supported. */
   compat?: { status: 'supported' | 'partial', notes?: string }
 }

@@ -3,6 +3,12 @@
  * the type tables, group commit, write notifications (WATCH, blocking pops),
  * background expiry, and the change feed that versions and replicates a db
  * MiMei (changesSince / applyChanges / digest / dump).
+ *
+ * Inside a group-commit batch the common writes are cheap: a command that
+ * finds its errors before writing runs without a savepoint (its writes are
+ * counted, tracked-db.ts), and the key row last looked up stays in memory
+ * with its changes until SQL needs it (types/hot-row.ts), so a batch of
+ * commands on one key reads and writes its row once.
  */
 import { openDatabase, migrate } from '../store/index.ts'
 import type { SqliteDatabase, SqliteStatement } from '../store/index.ts'
@@ -24,6 +30,7 @@ import { lookup, oneLine, REGISTRY, unknownCommand } from './registry.ts'
 import type { Entry } from './registry.ts'
 import type { Change } from './changes.ts'
 import { applyChanges, changesSince, digest, dump } from './replication.ts'
+import { TrackedDatabase } from './tracked-db.ts'
 
 const log = logger('db')
 
@@ -58,7 +65,7 @@ export class Keyspace {
   readonly sets: Sets
   readonly setOps: SetOps
   readonly zsets: ZSets
-  private readonly db: SqliteDatabase
+  private readonly db: TrackedDatabase
   private readonly sBegin: SqliteStatement
   private readonly sCommit: SqliteStatement
   private readonly sRollback: SqliteStatement
@@ -67,10 +74,13 @@ export class Keyspace {
   private readonly sUndo: SqliteStatement
   private readonly listeners = new Set<WriteListener>()
   private batch: Snapshot | null = null
+  /** Why the open batch can only be undone whole: a command without a savepoint failed after writing. */
+  private broken: string | null = null
   private flushed = false
   private closed = false
 
-  private constructor(db: SqliteDatabase) {
+  private constructor(raw: SqliteDatabase) {
+    const db = new TrackedDatabase(raw)
     this.db = db
     this.path = db.path
     this.readonly = db.readonly
@@ -81,12 +91,12 @@ export class Keyspace {
     this.sets = new Sets(this.keys)
     this.setOps = new SetOps(db)
     this.zsets = new ZSets(this.keys)
-    this.sBegin = db.prepare(this.readonly ? 'BEGIN' : 'BEGIN IMMEDIATE')
-    this.sCommit = db.prepare('COMMIT')
-    this.sRollback = db.prepare('ROLLBACK')
-    this.sSave = db.prepare('SAVEPOINT cmd')
-    this.sRelease = db.prepare('RELEASE cmd')
-    this.sUndo = db.prepare('ROLLBACK TO cmd')
+    this.sBegin = raw.prepare(this.readonly ? 'BEGIN' : 'BEGIN IMMEDIATE')
+    this.sCommit = raw.prepare('COMMIT')
+    this.sRollback = raw.prepare('ROLLBACK')
+    this.sSave = raw.prepare('SAVEPOINT cmd')
+    this.sRelease = raw.prepare('RELEASE cmd')
+    this.sUndo = raw.prepare('ROLLBACK TO cmd')
   }
 
   /** Opens (creating and migrating unless read-only) the keyspace file at `path`, or ':memory:'. */
@@ -115,10 +125,13 @@ export class Keyspace {
 
   /**
    * Runs one command. User errors come back as error replies, never thrown.
-   * A write runs in its own transaction, or in a savepoint of the open batch;
-   * a command that answers an error leaves nothing written.
+   * A write runs in its own transaction, or in a savepoint of the open batch
+   * (none for a command that finds its errors before writing); a command
+   * that answers an error leaves nothing written.
    */
   execute(args: Uint8Array[], ctx: ExecContext): Reply {
+    const broken = this.brokenBy()
+    if (broken !== null) return err(broken)
     const entry = lookup(args[0])
     if (entry === undefined) return unknownCommand(args)
     const n = args.length
@@ -139,8 +152,10 @@ export class Keyspace {
   private runWrite(entry: Entry, run: NonNullable<DbCommand['run']>, args: Uint8Array[], ctx: ExecContext): Reply {
     const before = this.snapshot()
     const inBatch = this.batch !== null
-    if (inBatch) this.sSave.run()
-    else this.sBegin.run()
+    if (inBatch) {
+      if (entry.checksFirst) return this.runChecked(entry, run, args, ctx, before)
+      this.savepoint()
+    } else this.beginTransaction()
     let reply: Reply
     try {
       reply = run(this, args, ctx)
@@ -155,7 +170,7 @@ export class Keyspace {
       }
       if (inBatch) this.sRelease.run()
       else {
-        this.sCommit.run()
+        this.commitTransaction()
         this.notify()
       }
     } catch (e) {
@@ -165,7 +180,61 @@ export class Keyspace {
     return reply
   }
 
+  /** Opens a transaction of its own (no batch is open). */
+  private beginTransaction(): void {
+    this.sBegin.run()
+    this.keys.hot.active = true
+  }
+
+  /** Commits the command's own transaction or the batch's: the row kept in memory is written out first. */
+  private commitTransaction(): void {
+    this.keys.hot.flush()
+    this.sCommit.run()
+    this.keys.hot.end()
+  }
+
+  /** A savepoint in the open batch, for one command: what the batch wrote so far is in SQL before it. */
+  private savepoint(): void {
+    this.keys.hot.flush()
+    this.sSave.run()
+  }
+
+  /** Why the open batch can only be undone whole, if it must be. */
+  private brokenBy(): string | null {
+    return this.broken ?? this.keys.hot.failed
+  }
+
+  /**
+   * A command of the open batch that finds its errors before its first
+   * write, run without a savepoint. Should it still answer an error after
+   * writing (a failing disk, or a command that does not keep its promise),
+   * nothing short of the whole batch can be undone: the batch is marked
+   * broken, every later command of it answers an error, and commit() undoes
+   * it and throws, so that none of its replies is sent.
+   */
+  private runChecked(entry: Entry, run: NonNullable<DbCommand['run']>, args: Uint8Array[], ctx: ExecContext, before: Snapshot): Reply {
+    const writes = this.db.writes
+    let reply: Reply
+    try {
+      reply = run(this, args, ctx)
+    } catch (e) {
+      reply = this.failure(e, entry)
+    }
+    this.keys.endCommand()
+    if (reply.t !== 'error') return reply
+    if (this.db.writes !== writes) {
+      this.broken = oneLine(`ERR ${entry.name} failed after writing (${reply.v}); the batch it was in is undone`)
+      log.error(this.broken)
+      return err(this.broken)
+    }
+    this.restore(before)
+    return reply
+  }
+
   private undo(inBatch: boolean, to: Snapshot): void {
+    // The row kept in memory may hold what is being undone: forget it unwritten.
+    if (inBatch) this.keys.hot.forget()
+    else this.keys.hot.end()
     try {
       if (inBatch) {
         this.sUndo.run()
@@ -206,15 +275,20 @@ export class Keyspace {
   begin(): void {
     if (this.batch !== null) throw new Error('Keyspace.begin: a batch is already open')
     this.batch = this.snapshot()
-    this.sBegin.run()
+    this.beginTransaction()
   }
 
-  /** Commits the batch; only then may its replies be sent. */
+  /** Commits the batch; only then may its replies be sent. Throws, having undone the batch, when it cannot. */
   commit(): void {
     const batch = this.batch
     if (batch === null) throw new Error('Keyspace.commit: no batch is open')
+    const broken = this.brokenBy()
+    if (broken !== null) {
+      this.rollback()
+      throw new Error(broken)
+    }
     try {
-      this.sCommit.run()
+      this.commitTransaction()
     } catch (e) {
       this.batch = null
       this.undo(false, batch)
@@ -230,6 +304,7 @@ export class Keyspace {
     const batch = this.batch
     if (batch === null) throw new Error('Keyspace.rollback: no batch is open')
     this.batch = null
+    this.broken = null
     this.undo(false, batch)
     if (this.keys.touched !== null) this.keys.touched.length = 0
     this.flushed = false
@@ -245,14 +320,14 @@ export class Keyspace {
     if (this.readonly) throw new CommandError(Texts.readonly)
     const before = this.snapshot()
     const inBatch = this.batch !== null
-    if (inBatch) this.sSave.run()
-    else this.sBegin.run()
+    if (inBatch) this.savepoint()
+    else this.beginTransaction()
     let result: T
     try {
       result = fn()
       this.keys.endCommand()
       if (inBatch) this.sRelease.run()
-      else this.sCommit.run()
+      else this.commitTransaction()
     } catch (e) {
       this.keys.endCommand()
       this.undo(inBatch, before)

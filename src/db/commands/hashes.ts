@@ -7,7 +7,7 @@ import { addLongDouble, formatLongDouble, longDoubleFromInt, parseLongDouble } f
 import type { Keyspace } from '../keyspace.ts'
 import { HASH } from '../types/keys.ts'
 import type { FieldRow } from '../types/hashes.ts'
-import { cursorArg, define, EMPTY_ARRAY, EMPTY_SCAN, matches, ONE, scanOptions, scanReply, scanWindow, ZERO } from './util.ts'
+import { checksFirst, cursorArg, define, EMPTY_ARRAY, EMPTY_SCAN, matches, ONE, scanOptions, scanReply, scanWindow, ZERO } from './util.ts'
 
 const INT64_MAX = 9223372036854775807n
 const INT64_MIN = -9223372036854775808n
@@ -16,8 +16,9 @@ function hset(ks: Keyspace, args: Uint8Array[], ctx: ExecContext): Reply {
   if (args.length % 2 === 1) fail(Errors.arity(latin1(args[0]!)))
   const key = args[1]!
   const row = ks.keys.open(key, HASH, ctx.now)
+  const fresh = row.len === 0
   let added = 0
-  for (let i = 2; i < args.length; i += 2) if (ks.hashes.put(row.id, args[i]!, args[i + 1]!)) added++
+  for (let i = 2; i < args.length; i += 2) if (ks.hashes.put(row.id, args[i]!, args[i + 1]!, fresh)) added++
   ks.keys.settle(key, row, row.len + added)
   return is(args[0]!, 'HMSET') ? OK : int(added)
 }
@@ -91,7 +92,7 @@ function hincrby(ks: Keyspace, args: Uint8Array[], ctx: ExecContext): Reply {
   if (old !== undefined) value = parseInt64(old) ?? fail(Texts.hashNotInt)
   if ((incr < 0n && value < 0n && incr < INT64_MIN - value) || (incr > 0n && value > 0n && incr > INT64_MAX - value)) fail(Errors.overflow)
   value += incr
-  const added = ks.hashes.put(row.id, args[2]!, ascii(value.toString()))
+  const added = ks.hashes.put(row.id, args[2]!, ascii(value.toString()), old === undefined)
   ks.keys.settle(key, row, row.len + (added ? 1 : 0))
   return int(toReplyInt(value))
 }
@@ -110,7 +111,7 @@ function hincrbyfloat(ks: Keyspace, args: Uint8Array[], ctx: ExecContext): Reply
   const sum = addLongDouble(value, incr)
   if (sum.inf === true) fail(Texts.nanOrInf)
   const text = ascii(formatLongDouble(sum))
-  const added = ks.hashes.put(row.id, args[2]!, text)
+  const added = ks.hashes.put(row.id, args[2]!, text, old === undefined)
   ks.keys.settle(key, row, row.len + (added ? 1 : 0))
   return bulk(text)
 }
@@ -192,10 +193,10 @@ function hrandfield(ks: Keyspace, args: Uint8Array[], ctx: ExecContext): Reply {
 }
 
 export const hashCommands: DbCommand[] = [
-  define('HSET', -4, ['write', 'fast'], [1, 1, 1], 'hashes', 'Set the string value of a hash field', hset),
+  checksFirst(define('HSET', -4, ['write', 'fast'], [1, 1, 1], 'hashes', 'Set the string value of a hash field', hset)),
   define('HSETNX', 4, ['write', 'fast'], [1, 1, 1], 'hashes', 'Set the value of a hash field, only if the field does not exist', hsetnx),
   define('HGET', 3, ['readonly', 'fast'], [1, 1, 1], 'hashes', 'Get the value of a hash field', hget),
-  define('HMSET', -4, ['write', 'fast'], [1, 1, 1], 'hashes', 'Set multiple hash fields to multiple values', hset),
+  checksFirst(define('HMSET', -4, ['write', 'fast'], [1, 1, 1], 'hashes', 'Set multiple hash fields to multiple values', hset)),
   define('HMGET', -3, ['readonly', 'fast'], [1, 1, 1], 'hashes', 'Get the values of all the given hash fields', hmget),
   define('HGETALL', 2, ['readonly'], [1, 1, 1], 'hashes', 'Get all the fields and values in a hash', hgetall,
     { status: 'supported', notes: 'fields come in hash order (as a large Redis hash), not insertion order' }),

@@ -6,7 +6,7 @@ import { fail, int64Arg, intArg, is, latin1, Texts } from '../args.ts'
 import { globMatch, globPrefix } from '../glob.ts'
 import type { Keyspace } from '../keyspace.ts'
 import { TYPE_NAMES } from '../types/keys.ts'
-import { cursorArg, define, matches, ONE, scanOptions, scanReply, ZERO } from './util.ts'
+import { checksFirst, cursorArg, define, matches, ONE, scanOptions, scanReply, ZERO } from './util.ts'
 
 const INT64_MAX = 9223372036854775807n
 const INT64_MIN = -9223372036854775808n
@@ -173,7 +173,7 @@ function copy(ks: Keyspace, args: Uint8Array[], ctx: ExecContext): Reply {
 }
 
 export const keyCommands: DbCommand[] = [
-  define('DEL', -2, ['write'], [1, -1, 1], 'keys', 'Delete a key', del),
+  checksFirst(define('DEL', -2, ['write'], [1, -1, 1], 'keys', 'Delete a key', del)),
   define('UNLINK', -2, ['write', 'fast'], [1, -1, 1], 'keys', 'Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.', del,
     { status: 'supported', notes: 'same as DEL: deletes at once, in the same transaction' }),
   define('EXISTS', -2, ['readonly', 'fast'], [1, -1, 1], 'keys', 'Determine if a key exists', exists),

@@ -7,7 +7,7 @@ import { parseDouble } from '../float.ts'
 import type { Keyspace } from '../keyspace.ts'
 import { LIST } from '../types/keys.ts'
 import type { KeyRow } from '../types/keys.ts'
-import { define, EMPTY_ARRAY, NULL_ARRAY, normalizeRange, ZERO } from './util.ts'
+import { checksFirst, define, EMPTY_ARRAY, NULL_ARRAY, normalizeRange, ZERO } from './util.ts'
 
 /** Stores a list's new bounds, or deletes the key when it is empty. */
 function settleList(ks: Keyspace, key: Uint8Array, row: KeyRow): void {
@@ -220,10 +220,10 @@ function blmove(ks: Keyspace, args: Uint8Array[], ctx: ExecContext): Reply {
 const blocking = 'blocks by answering { t: "wait" }: the server waits for a push to one of the keys, then runs it again'
 
 export const listCommands: DbCommand[] = [
-  define('LPUSH', -3, ['write', 'fast'], [1, 1, 1], 'lists', 'Prepend one or multiple elements to a list', pushCommand(true, false)),
-  define('RPUSH', -3, ['write', 'fast'], [1, 1, 1], 'lists', 'Append one or multiple elements to a list', pushCommand(false, false)),
-  define('LPUSHX', -3, ['write', 'fast'], [1, 1, 1], 'lists', 'Prepend an element to a list, only if the list exists', pushCommand(true, true)),
-  define('RPUSHX', -3, ['write', 'fast'], [1, 1, 1], 'lists', 'Append an element to a list, only if the list exists', pushCommand(false, true)),
+  checksFirst(define('LPUSH', -3, ['write', 'fast'], [1, 1, 1], 'lists', 'Prepend one or multiple elements to a list', pushCommand(true, false))),
+  checksFirst(define('RPUSH', -3, ['write', 'fast'], [1, 1, 1], 'lists', 'Append one or multiple elements to a list', pushCommand(false, false))),
+  checksFirst(define('LPUSHX', -3, ['write', 'fast'], [1, 1, 1], 'lists', 'Prepend an element to a list, only if the list exists', pushCommand(true, true))),
+  checksFirst(define('RPUSHX', -3, ['write', 'fast'], [1, 1, 1], 'lists', 'Append an element to a list, only if the list exists', pushCommand(false, true))),
   define('LPOP', -2, ['write', 'fast'], [1, 1, 1], 'lists', 'Remove and get the first elements in a list', popCommand(true), { status: 'supported', notes: 'count' }),
   define('RPOP', -2, ['write', 'fast'], [1, 1, 1], 'lists', 'Remove and get the last elements in a list', popCommand(false), { status: 'supported', notes: 'count' }),
   define('LLEN', 2, ['readonly', 'fast'], [1, 1, 1], 'lists', 'Get the length of a list', llen),

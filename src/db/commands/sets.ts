@@ -7,7 +7,7 @@ import type { Keyspace } from '../keyspace.ts'
 import { SET } from '../types/keys.ts'
 import type { KeyRow } from '../types/keys.ts'
 import type { MemberRow } from '../types/sets.ts'
-import { bool, cursorArg, define, EMPTY_ARRAY, EMPTY_SCAN, includes, matches, scanOptions, scanReply, scanWindow, set, storeInto, ZERO } from './util.ts'
+import { bool, checksFirst, cursorArg, define, EMPTY_ARRAY, EMPTY_SCAN, includes, matches, scanOptions, scanReply, scanWindow, set, storeInto, ZERO } from './util.ts'
 
 const members = (rows: MemberRow[]): Reply[] => rows.map(r => bulk(r.member))
 
@@ -200,7 +200,7 @@ function sscan(ks: Keyspace, args: Uint8Array[], ctx: ExecContext): Reply {
 const scanNote = 'MATCH COUNT; the cursor is a member hash: members present throughout are returned exactly once; up to 128 members come in one step'
 
 export const setCommands: DbCommand[] = [
-  define('SADD', -3, ['write', 'fast'], [1, 1, 1], 'sets', 'Add one or more members to a set', sadd),
+  checksFirst(define('SADD', -3, ['write', 'fast'], [1, 1, 1], 'sets', 'Add one or more members to a set', sadd)),
   define('SREM', -3, ['write', 'fast'], [1, 1, 1], 'sets', 'Remove one or more members from a set', srem),
   define('SMEMBERS', 2, ['readonly'], [1, 1, 1], 'sets', 'Get all the members in a set', smembers),
   define('SISMEMBER', 3, ['readonly', 'fast'], [1, 1, 1], 'sets', 'Determine if a given value is a member of a set', sismember),

@@ -10,7 +10,7 @@ import type { KeyRow } from '../types/keys.ts'
 import type { LexBound, ScoreRow } from '../types/zsets.ts'
 import { zcombine } from '../types/zsetops.ts'
 import type { Aggregate, Source } from '../types/zsetops.ts'
-import { cursorArg, define, double, EMPTY_ARRAY, EMPTY_SCAN, includes, matches, NULL_ARRAY, normalizeRange, scanOptions, scanReply, scanWindow, storeInto, ZERO } from './util.ts'
+import { checksFirst, cursorArg, define, double, EMPTY_ARRAY, EMPTY_SCAN, includes, matches, NULL_ARRAY, normalizeRange, scanOptions, scanReply, scanWindow, storeInto, ZERO } from './util.ts'
 
 /** Members with scores: flat in RESP2, [member, score] pairs in RESP3. */
 function withScores(rows: ScoreRow[], scores: boolean, ctx: ExecContext): Reply {
@@ -333,12 +333,12 @@ function zscan(ks: Keyspace, args: Uint8Array[], ctx: ExecContext): Reply {
 const rangeNote = 'BYSCORE BYLEX REV LIMIT WITHSCORES; ranks and offsets are read from the (score, member) index: O(offset + count)'
 
 export const sortedSetCommands: DbCommand[] = [
-  define('ZADD', -4, ['write', 'fast'], [1, 1, 1], 'sortedsets', 'Add one or more members to a sorted set, or update its score if it already exists', (ks, a, c) => zadd(ks, a, c),
-    { status: 'supported', notes: 'NX XX GT LT CH INCR' }),
+  checksFirst(define('ZADD', -4, ['write', 'fast'], [1, 1, 1], 'sortedsets', 'Add one or more members to a sorted set, or update its score if it already exists', (ks, a, c) => zadd(ks, a, c),
+    { status: 'supported', notes: 'NX XX GT LT CH INCR' })),
   define('ZREM', -3, ['write', 'fast'], [1, 1, 1], 'sortedsets', 'Remove one or more members from a sorted set', zrem),
   define('ZSCORE', 3, ['readonly', 'fast'], [1, 1, 1], 'sortedsets', 'Get the score associated with the given member in a sorted set', zscore),
   define('ZMSCORE', -3, ['readonly', 'fast'], [1, 1, 1], 'sortedsets', 'Get the score associated with the given members in a sorted set', zmscore),
-  define('ZINCRBY', 4, ['write', 'fast'], [1, 1, 1], 'sortedsets', 'Increment the score of a member in a sorted set', (ks, a, c) => zadd(ks, a, c, true)),
+  checksFirst(define('ZINCRBY', 4, ['write', 'fast'], [1, 1, 1], 'sortedsets', 'Increment the score of a member in a sorted set', (ks, a, c) => zadd(ks, a, c, true))),
   define('ZCARD', 2, ['readonly', 'fast'], [1, 1, 1], 'sortedsets', 'Get the number of members in a sorted set', zcard),
   define('ZCOUNT', 4, ['readonly', 'fast'], [1, 1, 1], 'sortedsets', 'Count the members in a sorted set with scores within the given values', zcount),
   define('ZRANK', -3, ['readonly', 'fast'], [1, 1, 1], 'sortedsets', 'Determine the index of a member in a sorted set', zrank(false), { status: 'supported', notes: 'WITHSCORE (Redis 7.2); O(rank)' }),

@@ -6,7 +6,7 @@ import { ascii, concat, fail, int64Arg, intArg, is, latin1, MAX_STRING, parseInt
 import { addLongDouble, formatLongDouble, parseLongDouble } from '../longdouble.ts'
 import type { Keyspace } from '../keyspace.ts'
 import { STRING } from '../types/keys.ts'
-import { define, EMPTY_BULK, ONE, ZERO } from './util.ts'
+import { checksFirst, define, EMPTY_BULK, ONE, ZERO } from './util.ts'
 
 const INT64_MAX = 9223372036854775807n
 const INT64_MIN = -9223372036854775808n
@@ -205,28 +205,43 @@ function setrange(ks: Keyspace, args: Uint8Array[], ctx: ExecContext): Reply {
   return int(value.length)
 }
 
-/** INCR and friends: the value must be a 64-bit integer; the result must stay one. */
-function incrBy(ks: Keyspace, key: Uint8Array, incr: bigint, now: number): Reply {
+/** An increment as a number when it is small enough for exact sums with any value of up to 15 digits. */
+const SMALL = 2n ** 52n
+const small = (v: bigint): number | bigint => (v > -SMALL && v < SMALL ? Number(v) : v)
+
+/** A safe integer's decimal digits as bytes (what INCR stores), without a TextEncoder call. */
+function digits(v: number): Uint8Array {
+  const s = String(v)
+  const out = new Uint8Array(s.length)
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i)
+  return out
+}
+
+/**
+ * INCR and friends: the value must be a 64-bit integer; the result must stay
+ * one. A value of up to 15 digits plus an increment under 2^52 is summed
+ * exactly as numbers; anything larger goes through bigint, with the overflow check.
+ */
+function incrBy(ks: Keyspace, key: Uint8Array, incr: number | bigint, now: number): Reply {
   const row = ks.strings.typed(key, now)
   let result: number | bigint
   if (row === undefined) result = incr
   else {
-    const small = row.value!.length <= 15 ? parseIntNumber(row.value!) : null
-    const inc = Number(incr)
-    if (small !== null && Math.abs(inc) < 2 ** 52) result = small + inc
+    const v = row.value!
+    const current = typeof incr === 'number' && v.length <= 15 ? parseIntNumber(v) : null
+    if (current !== null) result = current + (incr as number)
     else {
-      const cur = parseInt64(row.value!) ?? fail(Errors.notInteger)
-      if ((incr < 0n && cur < 0n && incr < INT64_MIN - cur) || (incr > 0n && cur > 0n && incr > INT64_MAX - cur)) fail(Errors.overflow)
-      result = cur + incr
+      const cur = parseInt64(v) ?? fail(Errors.notInteger)
+      const by = BigInt(incr)
+      if ((by < 0n && cur < 0n && by < INT64_MIN - cur) || (by > 0n && cur > 0n && by > INT64_MAX - cur)) fail(Errors.overflow)
+      result = cur + by
     }
   }
-  const value = ascii(String(result))
+  const value = typeof result === 'number' ? digits(result) : ascii(result.toString())
   if (row === undefined) ks.strings.set(key, value, now, null)
   else ks.strings.update(key, row.id, value)
   return int(typeof result === 'bigint' ? toReplyInt(result) : result)
 }
-
-const MINUS_ONE = -1n
 
 function incrbyfloat(ks: Keyspace, args: Uint8Array[], ctx: ExecContext): Reply {
   const key = args[1]!
@@ -243,28 +258,28 @@ function incrbyfloat(ks: Keyspace, args: Uint8Array[], ctx: ExecContext): Reply 
 
 export const stringCommands: DbCommand[] = [
   define('GET', 2, ['readonly', 'fast'], [1, 1, 1], 'strings', 'Get the value of a key', get),
-  define('SET', -3, ['write'], [1, 1, 1], 'strings', 'Set the string value of a key', set, { status: 'supported', notes: 'EX PX EXAT PXAT NX XX GET KEEPTTL' }),
-  define('SETNX', 3, ['write', 'fast'], [1, 1, 1], 'strings', 'Set the value of a key, only if the key does not exist', setnx),
-  define('SETEX', 4, ['write'], [1, 1, 1], 'strings', 'Set the value and expiration of a key', setexCommand('EX', 'setex')),
-  define('PSETEX', 4, ['write'], [1, 1, 1], 'strings', 'Set the value and expiration in milliseconds of a key', setexCommand('PX', 'psetex')),
+  checksFirst(define('SET', -3, ['write'], [1, 1, 1], 'strings', 'Set the string value of a key', set, { status: 'supported', notes: 'EX PX EXAT PXAT NX XX GET KEEPTTL' })),
+  checksFirst(define('SETNX', 3, ['write', 'fast'], [1, 1, 1], 'strings', 'Set the value of a key, only if the key does not exist', setnx)),
+  checksFirst(define('SETEX', 4, ['write'], [1, 1, 1], 'strings', 'Set the value and expiration of a key', setexCommand('EX', 'setex'))),
+  checksFirst(define('PSETEX', 4, ['write'], [1, 1, 1], 'strings', 'Set the value and expiration in milliseconds of a key', setexCommand('PX', 'psetex'))),
   define('MGET', -2, ['readonly', 'fast'], [1, -1, 1], 'strings', 'Get the values of all the given keys', mget),
-  define('MSET', -3, ['write'], [1, -1, 2], 'strings', 'Set multiple keys to multiple values', mset),
+  checksFirst(define('MSET', -3, ['write'], [1, -1, 2], 'strings', 'Set multiple keys to multiple values', mset)),
   define('MSETNX', -3, ['write'], [1, -1, 2], 'strings', 'Set multiple keys to multiple values, only if none of the keys exist', msetnx),
-  define('GETSET', 3, ['write', 'fast'], [1, 1, 1], 'strings', 'Set the string value of a key and return its old value', getset),
+  checksFirst(define('GETSET', 3, ['write', 'fast'], [1, 1, 1], 'strings', 'Set the string value of a key and return its old value', getset)),
   define('GETDEL', 2, ['write', 'fast'], [1, 1, 1], 'strings', 'Get the value of a key and delete the key', getdel),
   define('GETEX', -2, ['write', 'fast'], [1, 1, 1], 'strings', 'Get the value of a key and optionally set its expiration', getex, { status: 'supported', notes: 'EX PX EXAT PXAT PERSIST' }),
   define('APPEND', 3, ['write', 'fast'], [1, 1, 1], 'strings', 'Append a value to a key', append),
   define('STRLEN', 2, ['readonly', 'fast'], [1, 1, 1], 'strings', 'Get the length of the value stored in a key', strlen),
   define('GETRANGE', 4, ['readonly'], [1, 1, 1], 'strings', 'Get a substring of the string stored at a key', getrange),
   define('SETRANGE', 4, ['write'], [1, 1, 1], 'strings', 'Overwrite part of a string at key starting at the specified offset', setrange),
-  define('INCR', 2, ['write', 'fast'], [1, 1, 1], 'strings', 'Increment the integer value of a key by one', (ks, args, ctx) => incrBy(ks, args[1]!, 1n, ctx.now)),
-  define('INCRBY', 3, ['write', 'fast'], [1, 1, 1], 'strings', 'Increment the integer value of a key by the given amount', (ks, args, ctx) => incrBy(ks, args[1]!, int64Arg(args[2]!), ctx.now)),
-  define('INCRBYFLOAT', 3, ['write', 'fast'], [1, 1, 1], 'strings', 'Increment the float value of a key by the given amount', incrbyfloat,
-    { status: 'supported', notes: 'computed in 80-bit long double and printed as Redis on x86-64 does' }),
-  define('DECR', 2, ['write', 'fast'], [1, 1, 1], 'strings', 'Decrement the integer value of a key by one', (ks, args, ctx) => incrBy(ks, args[1]!, MINUS_ONE, ctx.now)),
-  define('DECRBY', 3, ['write', 'fast'], [1, 1, 1], 'strings', 'Decrement the integer value of a key by the given number', (ks, args, ctx) => {
+  checksFirst(define('INCR', 2, ['write', 'fast'], [1, 1, 1], 'strings', 'Increment the integer value of a key by one', (ks, args, ctx) => incrBy(ks, args[1]!, 1, ctx.now))),
+  checksFirst(define('INCRBY', 3, ['write', 'fast'], [1, 1, 1], 'strings', 'Increment the integer value of a key by the given amount', (ks, args, ctx) => incrBy(ks, args[1]!, small(int64Arg(args[2]!)), ctx.now))),
+  checksFirst(define('INCRBYFLOAT', 3, ['write', 'fast'], [1, 1, 1], 'strings', 'Increment the float value of a key by the given amount', incrbyfloat,
+    { status: 'supported', notes: 'computed in 80-bit long double and printed as Redis on x86-64 does' })),
+  checksFirst(define('DECR', 2, ['write', 'fast'], [1, 1, 1], 'strings', 'Decrement the integer value of a key by one', (ks, args, ctx) => incrBy(ks, args[1]!, -1, ctx.now))),
+  checksFirst(define('DECRBY', 3, ['write', 'fast'], [1, 1, 1], 'strings', 'Decrement the integer value of a key by the given number', (ks, args, ctx) => {
     const by = int64Arg(args[2]!)
     if (by === INT64_MIN) fail('ERR decrement would overflow')
-    return incrBy(ks, args[1]!, -by, ctx.now)
-  }),
+    return incrBy(ks, args[1]!, small(-by), ctx.now)
+  })),
 ]

@@ -29,6 +29,12 @@ export function define(
   return cmd
 }
 
+/** Marks a write command whose errors all come before its first write (DbCommand.checksFirst). */
+export function checksFirst(cmd: DbCommand): DbCommand {
+  cmd.checksFirst = true
+  return cmd
+}
+
 export const ZERO: Reply = int(0)
 export const ONE: Reply = int(1)
 export const EMPTY_ARRAY: Reply = array([])

@@ -42,9 +42,14 @@ export class Hashes {
     return this.sGet.get<{ value: Uint8Array }>(id, hash32(field), field)?.value
   }
 
-  /** Sets a field; true when it is new. */
-  put(id: number, field: Uint8Array, value: Uint8Array): boolean {
+  /**
+   * Sets a field; true when it is new. SQLite cannot say which an upsert
+   * did, so this is two statements when the first guess is wrong: an insert
+   * first into a hash just created (`fresh`), an update first otherwise.
+   */
+  put(id: number, field: Uint8Array, value: Uint8Array, fresh = true): boolean {
     const h = hash32(field)
+    if (!fresh && Number(this.sUpdate.run(value, id, h, field).changes) === 1) return false
     if (Number(this.sInsert.run(id, h, field, value).changes) === 1) return true
     this.sUpdate.run(value, id, h, field)
     return false

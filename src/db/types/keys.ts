@@ -4,9 +4,12 @@
  * and the bookkeeping every write goes through (sequence numbers, touched
  * keys). The type tables (strings, hashes, …) build on it.
  */
-import type { SqliteDatabase, SqliteStatement } from '../../store/index.ts'
+import type { SqliteStatement } from '../../store/index.ts'
 import { Errors } from '../reply.ts'
 import { fail } from '../args.ts'
+import type { TrackedDatabase } from '../tracked-db.ts'
+import { HotRow } from './hot-row.ts'
+import type { ValueRow } from './hot-row.ts'
 
 export const STRING = 1
 export const HASH = 2
@@ -61,9 +64,14 @@ export class KeyTable {
   horizon = 0
   /** Keys written since the last notification; null when nobody listens. */
   touched: Uint8Array[] | null = null
+  /** The row last looked up in this transaction, and its changes not yet written. */
+  readonly hot: HotRow
   private cmdSeq = 0
 
   private readonly sFind: SqliteStatement
+  private readonly sFindValue: SqliteStatement
+  private readonly sSetValue: SqliteStatement
+  private readonly sSetValueKeep: SqliteStatement
   private readonly sInsert: SqliteStatement
   private readonly sInsertId: SqliteStatement
   private readonly sDelete: SqliteStatement
@@ -92,9 +100,17 @@ export class KeyTable {
   private readonly sMove: Record<number, SqliteStatement>
   private readonly sCopy: Record<number, SqliteStatement>
 
-  constructor(readonly db: SqliteDatabase) {
+  constructor(readonly db: TrackedDatabase) {
     const p = (sql: string): SqliteStatement => db.prepare(sql)
+    this.hot = new HotRow(db)
+    db.onKeys = write => {
+      this.hot.flush() // SQL is about to read or write the table: it must see the row as it is
+      if (write) this.hot.forget()
+    }
     this.sFind = p('SELECT id, type, expire_at AS exp, len, head FROM keys WHERE key = ?')
+    this.sFindValue = p('SELECT id, type, expire_at AS exp, len, head, value FROM keys WHERE key = ?')
+    this.sSetValue = p('UPDATE keys SET value = ?, expire_at = ?, seq = ? WHERE id = ?')
+    this.sSetValueKeep = p('UPDATE keys SET value = ?, seq = ? WHERE id = ?')
     this.sInsert = p('INSERT INTO keys (key, type, expire_at, seq, len, head, value) VALUES (?, ?, ?, ?, ?, ?, ?)')
     this.sInsertId = p('INSERT INTO keys (id, key, type, expire_at, seq, len, head, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
     this.sDelete = p('DELETE FROM keys WHERE id = ?')
@@ -170,18 +186,31 @@ export class KeyTable {
 
   /** A key's row, live or expired. */
   raw(key: Uint8Array): KeyRow | undefined {
-    return this.sFind.get<KeyRow>(key)
+    const hot = this.hot
+    if (hot.is(key)) return hot.row()
+    const row = this.sFind.get<KeyRow>(key)
+    if (row !== undefined) hot.remember(key, row, undefined)
+    return row
+  }
+
+  /** A key's row with its value (a string's; null for collections), live or expired. */
+  rawValue(key: Uint8Array): ValueRow | undefined {
+    const hot = this.hot
+    if (hot.is(key) && hot.hasValue) return hot.valueRow()
+    const row = this.sFindValue.get<ValueRow>(key)
+    if (row !== undefined) hot.remember(key, row, row.value)
+    return row
   }
 
   /** The row of a live key (an expired key is missing). */
   find(key: Uint8Array, now: number): KeyRow | undefined {
-    const row = this.sFind.get<KeyRow>(key)
+    const row = this.raw(key)
     return row !== undefined && live(row.exp, now) ? row : undefined
   }
 
   /** As `find`, for a write: an expired key is deleted first, so the write starts afresh. */
   findForWrite(key: Uint8Array, now: number): KeyRow | undefined {
-    const row = this.sFind.get<KeyRow>(key)
+    const row = this.raw(key)
     if (row === undefined) return undefined
     if (live(row.exp, now)) return row
     this.remove(key, row)
@@ -274,23 +303,37 @@ export class KeyTable {
 
   /** A collection's new length (the caller removes the key when it reaches 0). */
   setLen(key: Uint8Array, id: number, len: number): void {
-    this.sLen.run(len, this.wseq(), id)
+    const hot = this.hot
+    if (hot.holds(id)) hot.setLen(len, this.wseq())
+    else this.sLen.run(len, this.wseq(), id)
     this.touch(key)
   }
 
   setList(key: Uint8Array, id: number, head: number, len: number): void {
-    this.sList.run(head, len, this.wseq(), id)
+    if (this.hot.holds(id)) this.hot.setShape(len, head, this.wseq())
+    else this.sList.run(head, len, this.wseq(), id)
     this.touch(key)
   }
 
   /** Marks a key written without other change to its row (a collection element changed). */
   bump(key: Uint8Array, id: number): void {
-    this.sBump.run(this.wseq(), id)
+    if (this.hot.holds(id)) this.hot.bump(this.wseq())
+    else this.sBump.run(this.wseq(), id)
     this.touch(key)
   }
 
   setExpire(key: Uint8Array, id: number, exp: number | null): void {
-    this.sExpire.run(exp, this.wseq(), id)
+    if (this.hot.holds(id)) this.hot.setExpire(exp, this.wseq())
+    else this.sExpire.run(exp, this.wseq(), id)
+    this.touch(key)
+  }
+
+  /** A string row's new value and expiry; with `keepExp` the expiry stays. */
+  setValue(key: Uint8Array, id: number, value: Uint8Array, exp: number | null, keepExp: boolean): void {
+    const seq = this.wseq()
+    if (this.hot.holds(id)) this.hot.setValue(value, exp, keepExp, seq)
+    else if (keepExp) this.sSetValueKeep.run(value, seq, id)
+    else this.sSetValue.run(value, exp, seq, id)
     this.touch(key)
   }
 

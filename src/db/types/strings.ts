@@ -17,28 +17,21 @@ export interface StringRow {
 }
 
 export class Strings {
-  private readonly sGet: SqliteStatement
-  private readonly sSet: SqliteStatement
-  private readonly sSetKeep: SqliteStatement
   private readonly sRetype: SqliteStatement
 
   constructor(private readonly keys: KeyTable) {
-    const db = keys.db
-    this.sGet = db.prepare('SELECT id, type, expire_at AS exp, value FROM keys WHERE key = ?')
-    this.sSet = db.prepare('UPDATE keys SET value = ?, expire_at = ?, seq = ? WHERE id = ?')
-    this.sSetKeep = db.prepare('UPDATE keys SET value = ?, seq = ? WHERE id = ?')
-    this.sRetype = db.prepare(`UPDATE keys SET type = ${STRING}, value = ?, expire_at = ?, seq = ?, len = 0, head = 0 WHERE id = ?`)
+    this.sRetype = keys.db.prepare(`UPDATE keys SET type = ${STRING}, value = ?, expire_at = ?, seq = ?, len = 0, head = 0 WHERE id = ?`)
   }
 
   /** The live key, any type, with its value. */
   row(key: Uint8Array, now: number): StringRow | undefined {
-    const row = this.sGet.get<StringRow>(key)
+    const row = this.keys.rawValue(key)
     return row !== undefined && live(row.exp, now) ? row : undefined
   }
 
   /** A string key's live row; WRONGTYPE for another type. */
   typed(key: Uint8Array, now: number): StringRow | undefined {
-    const row = this.sGet.get<StringRow>(key)
+    const row = this.keys.rawValue(key)
     if (row === undefined || !live(row.exp, now)) return undefined
     if (row.type !== STRING) fail(Errors.wrongType)
     return row
@@ -46,7 +39,7 @@ export class Strings {
 
   /** GET: the value, null when missing, WRONGTYPE for another type. */
   get(key: Uint8Array, now: number): Uint8Array | null {
-    const row = this.sGet.get<StringRow>(key)
+    const row = this.keys.rawValue(key)
     if (row === undefined || !live(row.exp, now)) return null
     if (row.type !== STRING) fail(Errors.wrongType)
     return row.value
@@ -62,22 +55,19 @@ export class Strings {
       this.keys.create(key, STRING, exp, 0, 0, value)
       return
     }
-    const seq = this.keys.wseq()
     const alive = live(row.exp, now)
     if (row.type !== STRING) {
+      const seq = this.keys.wseq()
       this.keys.clearData(row)
       this.sRetype.run(value, keepTtl && alive ? row.exp : exp, seq, row.id)
-    } else if (keepTtl && alive) {
-      this.sSetKeep.run(value, seq, row.id)
+      this.keys.touch(key)
     } else {
-      this.sSet.run(value, exp, seq, row.id)
+      this.keys.setValue(key, row.id, value, exp, keepTtl && alive)
     }
-    this.keys.touch(key)
   }
 
   /** Replaces the value of a live string key, keeping its expiry. */
   update(key: Uint8Array, id: number, value: Uint8Array): void {
-    this.sSetKeep.run(value, this.keys.wseq(), id)
-    this.keys.touch(key)
+    this.keys.setValue(key, id, value, null, true)
   }
 }
