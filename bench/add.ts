@@ -50,13 +50,14 @@ function multipartFile(file: string): RequestInit {
   } as RequestInit
 }
 
-interface AddRun { ms: number, cid: string }
+/** One add: its time, the root CID and the node's peak RSS (VmHWM) by the end of it. */
+interface AddRun { ms: number, cid: string, peakMB: number }
 
 async function cliAdd(binary: string, file: string, v1: boolean): Promise<AddRun> {
   const node = await startNode({ binary })
   try {
     const r = await node.cliOk('ipfs', 'add', '-q', ...(v1 ? ['--cid-version', '1'] : []), file)
-    return { ms: r.ms, cid: r.stdout.trim() }
+    return { ms: r.ms, cid: r.stdout.trim(), peakMB: (await node.memory()).hwmMB }
   } finally {
     await node.stop()
     await removeDir(node.root)
@@ -70,7 +71,7 @@ async function apiAdd(binary: string, file: string, v1: boolean): Promise<AddRun
     const res = await node.api('add', [], v1 ? { 'cid-version': '1' } : {}, multipartFile(file))
     const lines = (await res.text()).trim().split('\n').map(l => JSON.parse(l))
     const ms = performance.now() - t0
-    return { ms, cid: lines.filter(l => l.Hash != null).at(-1)?.Hash ?? '' }
+    return { ms, cid: lines.filter(l => l.Hash != null).at(-1)?.Hash ?? '', peakMB: (await node.memory()).hwmMB }
   } finally {
     await node.stop()
     await removeDir(node.root)
@@ -145,12 +146,14 @@ main(async () => {
     report.add({ name: 'CLI floor: `Leither swarm id` (start + 1 API call)', unit: 'ms', value: median(floor) })
 
     report.note(`CIDs: v0 ${v0Cid}${oracleV0 != null ? ' (= ipfs_cid)' : ''}, v1 ${results.v1!.cli[0]!.cid}; every run on a fresh node root`)
+    const peak = (key: string) => Math.round(median(results[key]!.cli.map(r => r.peakMB)))
+    report.note(`peak RSS of the node (VmHWM) by the end of the CLI add, median: CIDv0 ${peak('v0')} MB, CIDv1 ${peak('v1')} MB`)
     report.note('CLI = the add command end to end (what the target is judged on); API = POST /api/v0/add from the bench, i.e. the node side incl. HTTP parsing')
     report.note('ipfs_cid only hashes (no chunk storage, no pinning); sha256sum is one SHA-256 pass, the floor for any CIDv0/v1 add')
     report.data = {
       bytes: size,
       sha256sumMs: sha,
-      results: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, { cliMs: v.cli.map(r => Math.round(r.ms)), apiMs: v.api.map(r => Math.round(r.ms)), cid: v.cli[0]!.cid }])),
+      results: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, { cliMs: v.cli.map(r => Math.round(r.ms)), apiMs: v.api.map(r => Math.round(r.ms)), cliPeakMB: v.cli.map(r => Math.round(r.peakMB)), apiPeakMB: v.api.map(r => Math.round(r.peakMB)), cid: v.cli[0]!.cid }])),
       cliFloorMs: floor.map(Math.round),
     }
     console.log(`wrote ${report.finish()}`)

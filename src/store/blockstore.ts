@@ -5,8 +5,10 @@
 import { NotFoundError } from 'interface-store'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
+import { WalCheckpointer } from './checkpoint.ts'
 import { STORE_MIGRATIONS } from './schema.ts'
 import { migrate, openDatabase } from './sqlite.ts'
+import type { CheckpointPolicy } from './checkpoint.ts'
 import type { OpenDatabaseOptions, SqliteDatabase, SqliteStatement } from './sqlite.ts'
 import type { Blockstore, InputPair, Pair } from 'interface-blockstore'
 
@@ -30,6 +32,12 @@ const BATCH_BYTES = 32 * 1024 * 1024
 // getAll reads the block list in pages, so no read stays open across a yield.
 const PAGE_ROWS = 512
 
+/** How to open a blockstore's own file. */
+export interface SqliteBlockstoreOptions extends OpenDatabaseOptions {
+  /** When to checkpoint the WAL (see checkpoint.ts); only for a file this store opens. */
+  checkpoint?: Partial<CheckpointPolicy>
+}
+
 interface PendingBlock {
   cid: CID
   data: Uint8Array
@@ -52,12 +60,16 @@ export class SqliteBlockstore implements Blockstore {
   private readonly remove: SqliteStatement
   private readonly list: SqliteStatement
   private readonly totals: SqliteStatement
+  // Blocks are large, so SQLite's inline auto-checkpoint would cost most of a write; a shared
+  // connection keeps the checkpoint settings of its owner.
+  private readonly checkpointer: WalCheckpointer | undefined
 
-  constructor (database: string | SqliteDatabase, options?: OpenDatabaseOptions) {
+  constructor (database: string | SqliteDatabase, options?: SqliteBlockstoreOptions) {
     this.ownsDb = typeof database === 'string'
     this.db = typeof database === 'string' ? openDatabase(database, { pageSize: PAGE_SIZE, ...options }) : database
     try {
       if (!this.db.readonly) migrate(this.db, STORE_MIGRATIONS)
+      if (this.ownsDb && !this.db.readonly && isWal(this.db)) this.checkpointer = new WalCheckpointer(this.db, options?.checkpoint)
       // Storing a block twice is a no-op: the first CID's version and codec stay.
       this.insert = this.db.prepare('INSERT OR IGNORE INTO blocks (multihash, version, codec, data) VALUES (?, ?, ?, ?)')
       this.select = this.db.prepare('SELECT data FROM blocks WHERE multihash = ?')
@@ -96,6 +108,7 @@ export class SqliteBlockstore implements Blockstore {
   delete (cid: CID, options?: AbortOptions): void {
     options?.signal?.throwIfAborted()
     this.remove.run(cid.multihash.bytes)
+    this.checkpointer?.wrote(0)
   }
 
   async * putMany (source: Iterable<InputPair> | AsyncIterable<InputPair>, options?: AbortOptions): AsyncGenerator<CID> {
@@ -163,13 +176,16 @@ export class SqliteBlockstore implements Blockstore {
     return { blocks: Number(row?.blocks ?? 0), bytes: Number(row?.bytes ?? 0) }
   }
 
-  /** Closes the database if this store opened it. */
+  /** Closes the database if this store opened it, checkpointing the WAL first. */
   close (): void {
-    if (this.ownsDb) this.db.close()
+    if (!this.ownsDb) return
+    this.checkpointer?.close()
+    this.db.close()
   }
 
   private write (cid: CID, data: Uint8Array): CID {
     this.insert.run(cid.multihash.bytes, cid.version, cid.code, data)
+    this.checkpointer?.wrote(data.byteLength)
     return cid
   }
 
@@ -182,8 +198,9 @@ export class SqliteBlockstore implements Blockstore {
   private * writeBatch (batch: PendingBlock[]): Generator<CID> {
     if (batch.length === 0) return
     this.db.transaction(() => {
-      for (const { cid, data } of batch) this.write(cid, data)
+      for (const { cid, data } of batch) this.insert.run(cid.multihash.bytes, cid.version, cid.code, data)
     })
+    this.checkpointer?.wrote(batch.reduce((n, { data }) => n + data.byteLength, 0))
     for (const { cid } of batch) yield cid
   }
 
@@ -192,8 +209,13 @@ export class SqliteBlockstore implements Blockstore {
     this.db.transaction(() => {
       for (const cid of batch) this.remove.run(cid.multihash.bytes)
     })
+    this.checkpointer?.wrote(0)
     yield * batch
   }
+}
+
+function isWal (db: SqliteDatabase): boolean {
+  return db.prepare('PRAGMA journal_mode').get<{ journal_mode: string }>()?.journal_mode === 'wal'
 }
 
 function isAsyncIterable (value: object): value is AsyncIterable<Uint8Array> {
