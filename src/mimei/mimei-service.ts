@@ -7,6 +7,7 @@ import { CID } from 'multiformats/cid'
 import type { Helia } from 'helia'
 import { parseCid } from '../ipfs/ipfs-path.ts'
 import { hasOwnPin } from '../ipfs/pin-names.ts'
+import { leafSkippingWalker } from '../ipfs/pin-walker.ts'
 import { ForbiddenError, InvalidInputError, NotFoundError, TimeoutError } from '../utils/errors.ts'
 import { AUTO_MARK, autoMark, mimeiId, type MiMeiType } from './mimei-id.ts'
 import { DEFAULT_RIGHTS, MiMeiStore, parseVersionName, type MiMeiRow } from './mimei-store.ts'
@@ -64,7 +65,8 @@ export class MiMeiService {
     const bounded = AbortSignal.any([AbortSignal.timeout(PIN_TIMEOUT_MS), ...(signal != null ? [signal] : [])])
     try {
       if (this.prefetch != null && !(await this.helia.blockstore.has(cid))) await this.prefetch(cid, mid, bounded)
-      for await (const _ of this.helia.pins.add(cid, { signal: bounded, metadata: { cid: cid.toString(), mimei: mid } })) { /* walk */ }
+      // Raw leaves have no links: check they are here (or fetch them), never read them back.
+      for await (const _ of this.helia.pins.add(cid, { signal: bounded, walker: leafSkippingWalker(), metadata: { cid: cid.toString(), mimei: mid } })) { /* walk */ }
     } catch (err: any) {
       if (err?.name === 'AbortError' || err?.name === 'TimeoutError') throw new TimeoutError(`content ${cid} could not be fetched in time`)
       if (/already pinned/i.test(err?.message ?? '')) return
