@@ -64,6 +64,8 @@ export class MiMeiNetwork {
   private readonly syncing = new Map<string, Promise<number[]>>()
   /** Per MiMei, the peer that last sent us a version (a push, or sync --from): it holds the data. */
   private readonly sources = new Map<string, PeerId>()
+  /** MiMei announced as provided since start (announceProvider). */
+  private readonly announced = new Set<string>()
   private readonly blocks: MiMeiNetworkInit['blocks']
   private timers: Array<ReturnType<typeof setInterval>> = []
 
@@ -90,7 +92,7 @@ export class MiMeiNetwork {
     this.pubsub.addEventListener('message', (evt: any) => { void this.onPush(evt.detail) })
     for (const row of this.store.duties()) {
       this.pubsub.subscribe(topicOf(row.mid))
-      if (row.providing === 1) this.announce(await providerKey(row.mid))
+      if (row.providing === 1) await this.announceProvider(row.mid)
     }
     this.timers.push(setInterval(() => { void this.pollProvided() }, this.pollIntervalMs))
     this.timers.push(setInterval(() => { void this.renewPublished() }, Math.min(this.pollIntervalMs * 10, 600_000)))
@@ -112,6 +114,17 @@ export class MiMeiNetwork {
       record: row?.record != null ? Buffer.from(row.record).toString('base64url') : null,
       versions: row != null ? this.store.versions(mid).map(v => ({ ver: v.ver, cid: v.cid })) : [],
     }
+  }
+
+  /**
+   * Announces this node as a provider of the MiMei once per process: the
+   * DHT's reprovider renews the record after that, so re-announcing on every
+   * publish only made each publish a DHT walk to all closest peers.
+   */
+  private async announceProvider(mid: string): Promise<void> {
+    if (this.announced.has(mid)) return
+    this.announced.add(mid)
+    this.announce(await providerKey(mid))
   }
 
   /** The DAG of a version from the peer that told us of it, in one request (dag-protocol.ts). */
@@ -139,7 +152,7 @@ export class MiMeiNetwork {
     this.pubsub.subscribe(topicOf(mid))
     // Providers first: they are waiting for it.
     await this.pubsub.publish(topicOf(mid), record.bytes).catch((err: Error) => log.debug(`push ${mid}: ${err.message}`))
-    this.announce(await providerKey(mid))
+    await this.announceProvider(mid)
     await this.putRecord(mid, record.bytes, signal)
     return record
   }
@@ -164,7 +177,7 @@ export class MiMeiNetwork {
     const added = this.store.find(mid)?.author === this.nodeId ? [] : await this.sync(mid, { signal })
     this.store.setFlags(mid, { providing: true })
     this.pubsub.subscribe(topicOf(mid))
-    this.announce(await providerKey(mid))
+    await this.announceProvider(mid)
     return added
   }
 
