@@ -16,7 +16,8 @@ function runScript(script: string, args: string[], timeoutMs: number): Promise<{
   return new Promise(res => {
     const child = spawn(process.execPath, [join(REPO, script), ...args], {
       cwd: REPO,
-      env: { ...process.env, BENCH_RESULTS: out },
+      // From source: a dist/Leither older than src/ would smoke-test stale code.
+      env: { ...process.env, BENCH_RESULTS: out, LEITHER_BIN: join(REPO, 'bench/lib/leither-from-source'), LEITHER_BUN: process.execPath },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let output = ''

@@ -27,7 +27,8 @@ export function mimeiSummary(row: MiMeiRow, node: LeitherNode) {
   return {
     MID: row.mid, Author: row.author, AppType: row.app, Ext: row.ext, Mark: row.mark, Type: row.type,
     Create: localIsoTime(row.created), Right: rightsText(row.rights),
-    Versions: versions.map(v => ({ Ver: v.ver, Cid: v.cid })),
+    // Stored: when this node recorded the version (made it, or finished fetching it).
+    Versions: versions.map(v => ({ Ver: v.ver, Cid: v.cid, Stored: new Date(v.created).toISOString() })),
     Cur: row.cur, Last: versions.at(-1)?.ver ?? 0, Release: row.release,
     Providing: row.providing === 1, Publishing: row.publishing === 1,
   }
