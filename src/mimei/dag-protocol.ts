@@ -39,6 +39,38 @@ function linksOf(cid: CID, bytes: Uint8Array): CID[] {
   return dagPb.decode(bytes).Links.map(l => l.Hash)
 }
 
+/**
+ * The local blocks of the DAG under `root`, breadth first, until `budget`
+ * bytes have been yielded (a block missing here is skipped: someone else
+ * has it).
+ */
+export async function * localDag(read: BlockReader, root: CID, budget: number): AsyncGenerator<[CID, Uint8Array]> {
+  let sent = 0
+  const seen = new Set<string>()
+  const queue: CID[] = [root]
+  while (queue.length > 0 && sent < budget) {
+    const cid = queue.shift()!
+    const key = cid.toString()
+    if (seen.has(key)) continue
+    seen.add(key)
+    const bytes = await read(cid)
+    if (bytes == null) continue
+    yield [cid, bytes]
+    sent += bytes.length
+    queue.push(...linksOf(cid, bytes))
+  }
+}
+
+/** A frame (CID bytes + block bytes) as a checked block; throws when the bytes are not the CID's. */
+export async function verifiedBlock(frame: Uint8Array): Promise<[CID, Uint8Array]> {
+  const [cid, bytes] = CID.decodeFirst(frame)
+  if (cid.multihash.code !== sha256.code) throw new Error(`block ${cid} uses a hash this protocol does not carry`)
+  const digest = await sha256.digest(bytes)
+  if (!equal(digest.digest, cid.multihash.digest)) throw new Error(`block ${cid} does not match its hash`)
+  if (cid.code !== dagPb.code && cid.code !== raw.code) throw new Error(`block ${cid} has a codec this protocol does not carry`)
+  return [cid, bytes]
+}
+
 export async function serveDag(libp2p: Libp2p<any>, read: BlockReader): Promise<void> {
   await libp2p.handle(DAG_PROTOCOL, async stream => {
     const lp = lpStream(stream, { maxDataLength: MAX_FRAME })
@@ -48,19 +80,8 @@ export async function serveDag(libp2p: Libp2p<any>, read: BlockReader): Promise<
       if (frame.length > MAX_REQUEST) throw new Error('request too long')
       const req = JSON.parse(dec.decode(frame))
       const root = CID.parse(String(req?.cid ?? ''))
-      let sent = 0
-      const seen = new Set<string>()
-      const queue: CID[] = [root]
-      while (queue.length > 0 && sent < MAX_DAG_BYTES) {
-        const cid = queue.shift()!
-        const key = cid.toString()
-        if (seen.has(key)) continue
-        seen.add(key)
-        const bytes = await read(cid)
-        if (bytes == null) continue // not here: the client's bitswap finds it elsewhere
+      for await (const [cid, bytes] of localDag(read, root, MAX_DAG_BYTES)) {
         await lp.write(concat(cid.bytes, bytes), { signal })
-        sent += bytes.length
-        queue.push(...linksOf(cid, bytes))
       }
       await lp.write(new Uint8Array(0), { signal })
       await stream.close()
@@ -84,11 +105,7 @@ export async function fetchDag(libp2p: Libp2p<any>, peer: PeerId, root: CID, wri
     for (;;) {
       const frame = (await lp.read({ signal })).subarray()
       if (frame.length === 0) break
-      const [cid, bytes] = CID.decodeFirst(frame)
-      if (cid.multihash.code !== sha256.code) throw new Error(`block ${cid} uses a hash this protocol does not carry`)
-      const digest = await sha256.digest(bytes)
-      if (!equal(digest.digest, cid.multihash.digest)) throw new Error(`block ${cid} does not match its hash`)
-      if (cid.code !== dagPb.code && cid.code !== raw.code) throw new Error(`block ${cid} has a codec this protocol does not carry`)
+      const [cid, bytes] = await verifiedBlock(frame)
       await write(cid, bytes)
       count++
     }

@@ -13,7 +13,8 @@ import { NotFoundError } from '../utils/errors.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { shortIdFromPublicKey } from '../pki/index.ts'
 import { askInfo, serveInfo, type InfoReply } from './info-protocol.ts'
-import { fetchDag, serveDag, type BlockReader, type BlockWriter } from './dag-protocol.ts'
+import { fetchDag, localDag, serveDag, type BlockReader, type BlockWriter } from './dag-protocol.ts'
+import { PUSH_BLOCK_BUDGET, decodePush, encodePush, verifyFrames } from './push-message.ts'
 import { mimeiKey, mimeiSelector, signMiMeiRecord, validateMiMeiRecord, type MiMeiRecord } from './mimei-record.ts'
 import type { MiMeiService } from './mimei-service.ts'
 
@@ -127,6 +128,23 @@ export class MiMeiNetwork {
     this.announce(await providerKey(mid))
   }
 
+  /**
+   * The blocks of the newest version (of a database: its delta, which is
+   * what providers apply) when they fit in a push, else none.
+   */
+  private async smallNewestVersion(versions: MiMeiRecord['body']['versions']): Promise<Array<[CID, Uint8Array]>> {
+    const newest = versions.at(-1)
+    if (newest == null) return []
+    const blocks: Array<[CID, Uint8Array]> = []
+    let bytes = 0
+    for await (const block of localDag(this.blocks.read, CID.parse(newest.delta ?? newest.cid), PUSH_BLOCK_BUDGET + 1)) {
+      blocks.push(block)
+      bytes += block[1].length
+      if (bytes > PUSH_BLOCK_BUDGET) return []
+    }
+    return blocks
+  }
+
   /** The DAG of a version from the peer that told us of it, in one request (dag-protocol.ts). */
   private async fetchFromSource(cid: CID, mid: string, signal?: AbortSignal): Promise<void> {
     const peer = this.sources.get(mid)
@@ -151,7 +169,8 @@ export class MiMeiNetwork {
     this.store.setFlags(mid, { publishing: true, providing: true })
     this.pubsub.subscribe(topicOf(mid))
     // Providers first: they are waiting for it.
-    await this.pubsub.publish(topicOf(mid), record.bytes).catch((err: Error) => log.debug(`push ${mid}: ${err.message}`))
+    const push = encodePush(record.bytes, await this.smallNewestVersion(versions))
+    await this.pubsub.publish(topicOf(mid), push).catch((err: Error) => log.debug(`push ${mid}: ${err.message}`))
     await this.announceProvider(mid)
     await this.putRecord(mid, record.bytes, signal)
     return record
@@ -273,8 +292,11 @@ export class MiMeiNetwork {
     // Providers follow; an author hears other devices holding its key.
     if (row == null || (row.providing !== 1 && row.author !== this.nodeId)) return
     try {
-      const record = await validateMiMeiRecord(mimeiKey(mid), msg.data)
+      const push = decodePush(msg.data)
+      const record = await validateMiMeiRecord(mimeiKey(mid), push.record)
       if (record.seq === row.record_seq) return
+      // Signed by the author and for a MiMei we keep: its blocks, each checked, are stored before pinning looks for them.
+      for (const [cid, bytes] of await verifyFrames(push.frames)) await this.blocks.write(cid, bytes)
       // The signed message's origin published this version: it has every block.
       if (msg.type === 'signed' && msg.from != null) this.sources.set(mid, msg.from)
       // Older records still count for conflicts and keep their content; they never replace a newer one.
