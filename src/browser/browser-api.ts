@@ -17,6 +17,7 @@ import { EXEC, READ, WRITE, allows, formatRights } from '../access/index.ts'
 import type { TokenInfo } from '../access/index.ts'
 import type { LeitherNode } from '../node/node.ts'
 import { replyToJson } from '../api/commands/db-reply.ts'
+import { executeAtomic } from '../db/index.ts'
 import { ForbiddenError, InvalidInputError, LeitherError, UnavailableError, httpStatusOf, messageOf } from '../utils/errors.ts'
 import { SDK_SOURCE } from './sdk-source.ts'
 
@@ -120,7 +121,7 @@ export function createBrowserApi(deps: BrowserApiDeps): Hono {
       }
       authorize(node, token, name, need)
       const bytes = commands.map(args => args.map(a => enc.encode(a)))
-      const result = ks.executeAtomic(bytes, { now: Date.now(), resp: 2 }, expect == null ? undefined : (i, reply) => {
+      const result = executeAtomic(ks, bytes, { now: Date.now(), resp: 2 }, expect == null ? undefined : (i, reply) => {
         const want = expect.get(i)
         return want === undefined || sameJson(replyToJson(reply), want)
       })

@@ -3,6 +3,8 @@
  * registry, and the change feed that versions and replicates a db MiMei.
  */
 export { Keyspace } from './keyspace.ts'
+export { executeAtomic } from './atomic.ts'
+export type { AtomicResult } from './atomic.ts'
 export type { KeyspaceOptions, WriteListener } from './keyspace.ts'
 export { decodeChanges, encodeChanges, iterateChanges } from './changes.ts'
 export type { Change, Del, Put, Reset, Value, ValueType } from './changes.ts'

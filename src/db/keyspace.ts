@@ -430,34 +430,6 @@ export class Keyspace {
     })
   }
 
-  /**
-   * Runs commands as one transaction, all or nothing (the HTTP API's and
-   * the browser SDK's batches; unlike EXEC, an error undoes the batch).
-   * `accept` may refuse a reply — a guard that a value is still what the
-   * caller read — and the batch is undone just the same. Must not be called
-   * while a batch is open; the RESP server's batches open and close within
-   * one synchronous turn, so a caller outside it never sees one.
-   */
-  executeAtomic(commands: Uint8Array[][], ctx: ExecContext, accept?: (index: number, reply: Reply) => boolean): { replies: Reply[] } | { failed: number, reply: Reply } {
-    this.begin()
-    const replies: Reply[] = []
-    try {
-      for (let i = 0; i < commands.length; i++) {
-        const reply = this.execute(commands[i]!, ctx)
-        if (reply.t === 'error' || reply.t === 'wait' || (accept != null && !accept(i, reply))) {
-          this.rollback()
-          return { failed: i, reply }
-        }
-        replies.push(reply)
-      }
-    } catch (e) {
-      this.rollback()
-      throw e
-    }
-    this.commit()
-    return { replies }
-  }
-
   /** The underlying database, for the replication code. */
   get database(): SqliteDatabase {
     return this.db
