@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test'
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { defaultSystemVars, loadSystemVars, swarmPortOf } from './system-vars.ts'
+import { defaultSystemVars, loadSystemVars, parseSystemVars, swarmPortOf } from './system-vars.ts'
 
 const tempRoot = () => mkdtemp(join(tmpdir(), 'leither-cfg-'))
 
@@ -34,7 +34,19 @@ describe('SystemVars.json', () => {
     await expect(loadSystemVars(root)).rejects.toThrow(/SystemVars\.json.*not valid JSON/)
     expect(await readFile(file, 'utf8')).toBe('{ "ServicePort": 80,, }')
     await writeFile(file, '{ "ServicePort": "eighty" }')
-    await expect(loadSystemVars(root)).rejects.toThrow(/SystemVars\.json.*ServicePort/)
+    await expect(loadSystemVars(root)).rejects.toThrow(/SystemVars\.json.*ServicePort: Invalid input: expected number, received string/)
+  })
+
+  test('says what is wrong with a value, not only where', () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ ServicePort: 70000 }, 'ServicePort: Too big: expected number to be <=65535'],
+      [{ Bootstrap: [1] }, 'Bootstrap.0: Invalid input: expected string, received number'],
+      [{ DHTScope: 'moon' }, 'DHTScope: Invalid option: expected one of "all"|"wan"|"lan"'],
+      [{ GatewayTimeout: 0 }, 'GatewayTimeout: Too small: expected number to be >0'],
+      [{ MaxConnections: 1.5 }, 'MaxConnections: Invalid input: expected int, received number'],
+    ]
+    for (const [value, message] of cases) expect(() => parseSystemVars(value)).toThrow(message)
+    expect(parseSystemVars({ SwarmPort: null, SwarmListen: null }).SwarmPort).toBeNull()
   })
 
   test('derives the swarm port from the service port', () => {

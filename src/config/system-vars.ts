@@ -5,74 +5,85 @@
  */
 import { readFile, writeFile, rename } from 'node:fs/promises'
 import { join } from 'node:path'
-import { z } from 'zod'
+// zod/mini: the same validation with tree-shakable functions instead of methods, so the
+// binary carries (and a node touches at start) a fraction of zod's code.
+import { z } from 'zod/mini'
+import english from 'zod/v4/locales/en.js'
 import { InvalidInputError, UnavailableError } from '../utils/errors.ts'
 
 export const SYSTEM_VARS_FILE = 'SystemVars.json'
 
-const port = z.number().int().min(0).max(65535)
+// zod/mini carries no messages of its own; without these a bad value says only "Invalid input".
+z.config(english())
+
+const port = z.int().check(z.minimum(0), z.maximum(65535))
+const positive = z.number().check(z.positive())
+const positiveInt = z.int().check(z.positive())
+const strings = z.array(z.string())
+/** A key's schema with its default: SystemVars.json gains missing keys with these. */
+const or = <T extends z.ZodMiniType>(schema: T, value: z.output<T>) => z._default(schema, value as any)
 
 export const SystemVarsSchema = z.looseObject({
   /** HTTP port: API, gateway, apps (0 = any free port). */
-  ServicePort: port.default(8000),
+  ServicePort: or(port, 8000),
   /** libp2p TCP port; null = ServicePort + 1 (or any free port when ServicePort is 0). */
-  SwarmPort: port.nullable().default(null),
+  SwarmPort: or(z.nullable(port), null),
   /** Multiaddrs (with /p2p/<peer>) to join the network through. */
-  Bootstrap: z.array(z.string()).default([]),
+  Bootstrap: or(strings, []),
   /** mDNS discovery and the LAN DHT. */
-  LAN: z.boolean().default(true),
+  LAN: or(z.boolean(), true),
   /** Public addresses (IPs or multiaddrs) to announce besides the detected ones. */
-  FixedAddr: z.array(z.string()).default([]),
+  FixedAddr: or(strings, []),
   /** CIDR blacklist for inbound and outbound connections. */
-  Filters: z.array(z.string()).default([]),
+  Filters: or(strings, []),
   /** Redis protocol port (0 = any free port). */
-  RespPort: port.default(6379),
+  RespPort: or(port, 6379),
   /** Address the Redis protocol binds to; loopback unless the owner opens it. */
-  RespBind: z.string().default('127.0.0.1'),
+  RespBind: or(z.string(), '127.0.0.1'),
   /** Redis AUTH password; empty = no password (the port is loopback-only by default). */
-  RespPassword: z.string().default(''),
+  RespPassword: or(z.string(), ''),
   /** Most Redis protocol clients at once. */
-  RespMaxClients: z.number().int().positive().default(10_000),
+  RespMaxClients: or(positiveInt, 10_000),
   /** Largest bulk string a Redis client may send, in bytes (Redis's proto-max-bulk-len). */
-  RespMaxBulkBytes: z.number().int().positive().default(512 * 1024 * 1024),
+  RespMaxBulkBytes: or(positiveInt, 512 * 1024 * 1024),
   /** Subsystems not to start (e.g. "resp", "mdns", "dht"). */
-  NOStart: z.array(z.string()).default([]),
+  NOStart: or(strings, []),
   /** Largest HTTP request body the API accepts, in bytes. */
-  MaxBodyBytes: z.number().int().positive().default(4 * 1024 * 1024 * 1024),
+  MaxBodyBytes: or(positiveInt, 4 * 1024 * 1024 * 1024),
   /** Browser origins (scheme://host:port) allowed to call the API. */
-  APIAllowOrigins: z.array(z.string()).default([]),
+  APIAllowOrigins: or(strings, []),
   /** Seconds the gateway waits for content before answering 504. */
-  GatewayTimeout: z.number().positive().default(30),
+  GatewayTimeout: or(positive, 30),
   /** libp2p listen multiaddrs; null = TCP on SwarmPort, IPv4 and IPv6. */
-  SwarmListen: z.array(z.string()).nullable().default(null),
+  SwarmListen: or(z.nullable(strings), null),
   /** Relays (multiaddrs with /p2p/) to listen through when this node is not reachable directly. */
-  Relays: z.array(z.string()).default([]),
+  Relays: or(strings, []),
   /** Serve as a circuit relay v2 for other nodes. */
-  RelayService: z.boolean().default(true),
+  RelayService: or(z.boolean(), true),
   /** Most relay reservations this node grants at once. */
-  RelayMaxReservations: z.number().int().min(0).default(15),
+  RelayMaxReservations: or(z.int().check(z.minimum(0)), 15),
   /**
    * Cap relayed connections at 2 minutes / 128 KiB as go-libp2p does. Off by
    * default: a capped connection is "limited" and carries no bitswap, and
    * Leither's home nodes must serve content through a relay.
    */
-  RelayLimited: z.boolean().default(false),
+  RelayLimited: or(z.boolean(), false),
   /** Ask the router to forward the swarm port (UPnP IGD). */
-  UPnP: z.boolean().default(true),
+  UPnP: or(z.boolean(), true),
   /** Which addresses the DHTs keep: all, only public ("wan") or only private ("lan"). */
-  DHTScope: z.enum(['all', 'wan', 'lan']).default('all'),
+  DHTScope: or(z.enum(['all', 'wan', 'lan']), 'all'),
   /** Seconds between a provider's DHT checks for MiMei publishes it missed. */
-  MiMeiPollSeconds: z.number().positive().default(60),
+  MiMeiPollSeconds: or(positive, 60),
   /**
    * Every so many seconds, back up each database MiMei this node authors that
    * changed since its last version, and publish the new version if the MiMei
    * is published. 0 = only on `mimei backup`.
    */
-  DbBackupSeconds: z.number().nonnegative().default(0),
+  DbBackupSeconds: or(z.number().check(z.nonnegative()), 0),
   /** Connection manager: most open connections. */
-  MaxConnections: z.number().int().positive().default(300),
+  MaxConnections: or(positiveInt, 300),
   /** Most streams one peer may open on one connection. */
-  MaxStreamsPerPeer: z.number().int().positive().default(256),
+  MaxStreamsPerPeer: or(positiveInt, 256),
 })
 
 export type SystemVars = z.infer<typeof SystemVarsSchema>
