@@ -102,6 +102,7 @@ export async function startDaemon(root: string, overrides: RunOverrides = {}): P
       ...(resp != null ? { resp: resp.port } : {}),
     })
     log.info(`node ${node.id} (${node.peerId}) ready: api ${apiUrl}, root ${root}`)
+    settleHeap()
 
     let stopping: Promise<void> | undefined
     let markStopped!: () => void
@@ -120,4 +121,16 @@ export async function startDaemon(root: string, overrides: RunOverrides = {}): P
     await unwind()
     throw err
   }
+}
+
+/**
+ * Start-up leaves megabytes of garbage (module evaluation, the first DHT and
+ * identify rounds) that an idle node's collector is slow to give back to the
+ * system; two full collections once things settle return it — what a router
+ * or a NAS with little memory sees as the node's footprint.
+ */
+function settleHeap(): void {
+  const bun = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun
+  if (bun == null) return
+  for (const ms of [3_000, 15_000]) setTimeout(() => bun.gc(true), ms).unref?.()
 }

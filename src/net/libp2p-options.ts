@@ -10,11 +10,9 @@ import { dcutr } from '@libp2p/dcutr'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify, identifyPush } from '@libp2p/identify'
 import { kadDHT, passthroughMapper, removePrivateAddressesMapper, removePublicAddressesMapper } from '@libp2p/kad-dht'
-import { mdns } from '@libp2p/mdns'
 import { noise } from '@libp2p/noise'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
-import { uPnPNAT } from '@libp2p/upnp-nat'
 import { yamux } from '@libp2p/yamux'
 import { FaultTolerance } from '@libp2p/interface'
 import type { Libp2pOptions } from 'libp2p'
@@ -38,6 +36,8 @@ export interface NodeNetOptions {
   version: string
   /** More signed-record namespaces for Leither's DHT (e.g. mimei), keyed by first key segment. */
   records?: { validators: Record<string, any>, selectors: Record<string, any> }
+  /** mDNS and UPnP, when enabled (loadLanServices) */
+  lan?: LanServices
 }
 
 function listenAddrs(config: SystemVars): string[] {
@@ -53,6 +53,26 @@ function mapperOf(scope: SystemVars['DHTScope']) {
   if (scope === 'wan') return removePrivateAddressesMapper
   if (scope === 'lan') return removePublicAddressesMapper
   return passthroughMapper
+}
+
+/** The LAN-facing services, loaded only when enabled: their modules (multicast DNS, UPnP's XML) are never run otherwise. */
+export interface LanServices {
+  mdns?: () => any
+  upnp?: () => any
+}
+
+export async function loadLanServices(config: SystemVars): Promise<LanServices> {
+  const off = new Set(config.NOStart.map(s => s.toLowerCase()))
+  const lan: LanServices = {}
+  if (config.LAN && !off.has('mdns')) {
+    const { mdns } = await import('@libp2p/mdns')
+    lan.mdns = () => mdns()
+  }
+  if (config.UPnP && !off.has('upnp')) {
+    const { uPnPNAT } = await import('@libp2p/upnp-nat')
+    lan.upnp = () => uPnPNAT()
+  }
+  return lan
 }
 
 export function libp2pOptions(opts: NodeNetOptions): Libp2pOptions<any> {
@@ -86,11 +106,11 @@ export function libp2pOptions(opts: NodeNetOptions): Libp2pOptions<any> {
   if (config.RelayService && !off.has('relay')) {
     services.relay = circuitRelayServer({ reservations: { maxReservations: config.RelayMaxReservations, applyDefaultLimit: config.RelayLimited } })
   }
-  if (config.UPnP && !off.has('upnp')) services.upnp = uPnPNAT()
+  if (opts.lan?.upnp != null) services.upnp = opts.lan.upnp()
 
   const peerDiscovery: any[] = []
   if (config.Bootstrap.length > 0 && !off.has('bootstrap')) peerDiscovery.push(bootstrap({ list: config.Bootstrap }))
-  if (config.LAN && !off.has('mdns')) peerDiscovery.push(mdns())
+  if (opts.lan?.mdns != null) peerDiscovery.push(opts.lan.mdns())
 
   return {
     privateKey: opts.privateKey,

@@ -20,7 +20,7 @@ import { MiMeiStore } from '../mimei/mimei-store.ts'
 import { MiMeiDatabases } from '../mimei/mimei-db.ts'
 import { DbAutoBackup } from '../mimei/db-auto-backup.ts'
 import { MIMEI_NAMESPACE, mimeiSelector, mimeiValidator } from '../mimei/mimei-record.ts'
-import { libp2pOptions } from '../net/libp2p-options.ts'
+import { libp2pOptions, loadLanServices, type LanServices } from '../net/libp2p-options.ts'
 import { shortIdFromPublicKey } from '../pki/index.ts'
 import { SqliteBlockstore, SqliteDatastore } from '../store/index.ts'
 import { MutableFileTree } from '../ipfs/mfs.ts'
@@ -64,7 +64,7 @@ export class LeitherNode {
   private readonly autoBackup: DbAutoBackup
   readonly startedAt = Date.now()
 
-  private constructor(init: LeitherNodeInit, blocks: SqliteBlockstore, data: SqliteDatastore, mimeiStore: MiMeiStore) {
+  private constructor(init: LeitherNodeInit, blocks: SqliteBlockstore, data: SqliteDatastore, mimeiStore: MiMeiStore, lan: LanServices) {
     this.root = init.root
     this.config = init.config
     this.privateKey = init.privateKey
@@ -81,6 +81,7 @@ export class LeitherNode {
       agentVersion: agent,
       version: VERSION,
       records: { validators: { [MIMEI_NAMESPACE]: mimeiValidator }, selectors: { [MIMEI_NAMESPACE]: mimeiSelector } },
+      lan,
     }) as any)) as any
     this.unixfs = unixfs(this.helia)
     this.files = new MutableFileTree({ blockstore: this.helia.blockstore, datastore: data })
@@ -117,7 +118,7 @@ export class LeitherNode {
     const blocks = new SqliteBlockstore(join(dir, 'blocks.db'))
     const data = new SqliteDatastore(join(dir, 'datastore.db'))
     const mimeiStore = new MiMeiStore(join(dir, 'mimei.db'))
-    return new LeitherNode(init, blocks, data, mimeiStore)
+    return new LeitherNode(init, blocks, data, mimeiStore, await loadLanServices(init.config))
   }
 
   get libp2p(): Libp2p<any> {
