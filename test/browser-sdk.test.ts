@@ -10,7 +10,7 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { removeRoot, startNode, type TestNode, until } from './harness/node.ts'
+import { type TestNode, lastVersion, startSwarm, stopSwarm, until } from './harness/node.ts'
 
 // Names the page functions use: they run in Chromium, not here.
 declare const window: any, location: any, sessionStorage: any
@@ -32,9 +32,7 @@ const cliJson = async (n: TestNode, ...args: string[]) => {
 const dbText = async (n: TestNode, ...args: string[]) => (await n.cli('db', mid, ...args)).stdout.trim()
 
 beforeAll(async () => {
-  a = await startNode({ config: { MiMeiPollSeconds: 1 } })
-  b = await startNode({ config: { Bootstrap: [a.swarmAddr()], MiMeiPollSeconds: 1 } })
-  expect((await b.cli('swarm', 'connect', a.swarmAddr())).code).toBe(0)
+  ;[a, b] = await startSwarm(1, { MiMeiPollSeconds: 1 }) as [TestNode, TestNode]
   mid = (await cliJson(a, 'mimei', 'create', '--type', 'db')).MID
   token = (await cliJson(a, 'token', 'create', mid, '--rights', 'rwx', '--label', 'browser test')).Token
   const dir = await mkdtemp(join(tmpdir(), 'leither-app-'))
@@ -53,8 +51,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close()
-  await Promise.all([a, b].map(n => n?.stop()))
-  for (const n of [a, b]) if (n != null) await removeRoot(n.root)
+  await stopSwarm([a, b])
 })
 
 describe('the browser SDK', () => {
@@ -221,10 +218,7 @@ describe('the browser SDK', () => {
     expect(backup).toMatchObject({ ver: 1, published: true })
     const provide = await b.cli('mimei', 'provide', mid)
     expect(provide.stderr).toBe('')
-    await until('the provider to follow version 1', async () => {
-      const r = await b.api('mimei/versions', [mid])
-      return r.status === 200 && ((await r.json()) as any).Last === 1
-    }, 30_000)
+    await until('the provider to follow version 1', async () => await lastVersion(b, mid) === 1, 30_000)
     const other = `http://127.0.0.1:${b.ports.http}`
     const out = await page.evaluate(async (node: string) => {
       const db = (window as any).Leither.connect({ node, token: null }).db()

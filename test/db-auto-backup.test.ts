@@ -3,24 +3,18 @@
  * and, when published, reaches its provider; an unchanged one does not.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { removeRoot, startNode, type TestNode, until } from './harness/node.ts'
+import { type TestNode, lastVersion, startSwarm, stopSwarm, until } from './harness/node.ts'
 
 let a: TestNode, b: TestNode
 
-const lastOf = async (n: TestNode, mid: string) => {
-  const res = await n.api('mimei/versions', [mid])
-  return res.status === 200 ? ((await res.json()) as any).Last as number : 0
-}
 
 beforeAll(async () => {
-  a = await startNode({ config: { DbBackupSeconds: 1, MiMeiPollSeconds: 1 } })
-  b = await startNode({ config: { Bootstrap: [a.swarmAddr()], MiMeiPollSeconds: 1 } })
-  expect((await b.cli('swarm', 'connect', a.swarmAddr())).code).toBe(0)
+  // DbBackupSeconds matters only on the author; the provider has nothing of its own to back up.
+  ;[a, b] = await startSwarm(1, { DbBackupSeconds: 1, MiMeiPollSeconds: 1 }) as [TestNode, TestNode]
 }, 60_000)
 
 afterAll(async () => {
-  await Promise.all([a, b].map(n => n?.stop()))
-  for (const n of [a, b]) if (n != null) await removeRoot(n.root)
+  await stopSwarm([a, b])
 })
 
 describe('automatic database backups', () => {
@@ -28,18 +22,18 @@ describe('automatic database backups', () => {
     const mid = JSON.parse((await a.cli('mimei', 'create', '--type', 'db', '--json')).stdout).MID as string
     const idle = JSON.parse((await a.cli('mimei', 'create', '--type', 'db', '--json')).stdout).MID as string
     await a.cli('db', mid, 'SET', 'k', '1')
-    await until('the first automatic version', async () => await lastOf(a, mid) === 1, 15_000)
+    await until('the first automatic version', async () => await lastVersion(a, mid) === 1, 15_000)
     expect((await a.cli('mimei', 'publish', mid)).code).toBe(0)
     expect((await b.cli('mimei', 'provide', mid)).code).toBe(0)
-    await until('the provider to hold version 1', async () => await lastOf(b, mid) === 1, 15_000)
+    await until('the provider to hold version 1', async () => await lastVersion(b, mid) === 1, 15_000)
 
     await a.cli('db', mid, 'SET', 'k', '2')
-    await until('the provider to follow the automatic version 2', async () => await lastOf(b, mid) === 2, 15_000)
+    await until('the provider to follow the automatic version 2', async () => await lastVersion(b, mid) === 2, 15_000)
     expect((await b.cli('db', mid, 'GET', 'k')).stdout.trim()).toBe('"2"')
 
     // Nothing changed: three more intervals make no version.
     await Bun.sleep(3_000)
-    expect(await lastOf(a, mid)).toBe(2)
-    expect(await lastOf(a, idle)).toBe(0)
+    expect(await lastVersion(a, mid)).toBe(2)
+    expect(await lastVersion(a, idle)).toBe(0)
   }, 60_000)
 })

@@ -5,29 +5,21 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import Redis from 'ioredis'
-import { removeRoot, startNode, type TestNode, until } from './harness/node.ts'
+import { type TestNode, lastVersion, startSwarm, stopSwarm, until } from './harness/node.ts'
 
 let a: TestNode, b: TestNode, c: TestNode
 let mid = ''
 
 
-const lastOf = async (n: TestNode, m: string) => {
-  const res = await n.api('mimei/versions', [m])
-  return res.status === 200 ? ((await res.json()) as any).Last : 0
-}
 const repoBytes = async (n: TestNode) => ((await (await n.api('repo/stat')).json()) as any).RepoSize as number
 const sumOf = async (n: TestNode, ver: string) => JSON.parse((await n.cli('mimei', 'sum', mid, ver, '--json')).stdout).Digest as string
 
 beforeAll(async () => {
-  a = await startNode({ config: { MiMeiPollSeconds: 1 } })
-  b = await startNode({ config: { Bootstrap: [a.swarmAddr()], MiMeiPollSeconds: 1 } })
-  c = await startNode({ config: { Bootstrap: [a.swarmAddr()], MiMeiPollSeconds: 1 } })
-  for (const n of [b, c]) expect((await n.cli('swarm', 'connect', a.swarmAddr())).code).toBe(0)
+  ;[a, b, c] = await startSwarm(2, { MiMeiPollSeconds: 1 }) as [TestNode, TestNode, TestNode]
 }, 60_000)
 
 afterAll(async () => {
-  await Promise.all([a, b, c].map(n => n?.stop()))
-  for (const n of [a, b, c]) if (n != null) await removeRoot(n.root)
+  await stopSwarm([a, b, c])
 })
 
 describe('a database MiMei', () => {
@@ -77,7 +69,7 @@ describe('a database MiMei', () => {
     const before = await repoBytes(b)
     expect((await a.cli('mimei', 'backup', mid)).stdout).toStartWith('MiMeiBackup ver= 2')
     expect((await a.cli('mimei', 'publish', mid)).code).toBe(0)
-    for (const n of [b, c]) await until('provider to follow version 2', async () => await lastOf(n, mid) === 2)
+    for (const n of [b, c]) await until('provider to follow version 2', async () => await lastVersion(n, mid) === 2)
     const transferred = await repoBytes(b) - before
     const full = await repoBytes(a)
     console.log(`db MiMei delta sync: provider stored ${transferred} bytes for 110 changes (a full copy is ~${Math.round(full / 1024)} KiB of blocks on the author)`)

@@ -6,16 +6,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { removeRoot, startNode, tempRoot, type TestNode, until } from './harness/node.ts'
+import { type TestNode, lastVersion, startNode, startSwarm, stopSwarm, tempRoot, until } from './harness/node.ts'
 
 let a: TestNode, b: TestNode, c: TestNode
 let work: string
 
 
-const lastOf = async (n: TestNode, mid: string) => {
-  const res = await n.api('mimei/versions', [mid])
-  return res.status === 200 ? ((await res.json() as any)).Last : 0
-}
 
 async function addCid(n: TestNode, text: string): Promise<string> {
   const path = join(work, `${Math.random()}.txt`)
@@ -30,16 +26,11 @@ async function restart(n: TestNode): Promise<TestNode> {
 
 beforeAll(async () => {
   work = await tempRoot('leither-mmf-')
-  a = await startNode({ config: { MiMeiPollSeconds: 1 } })
-  b = await startNode({ config: { Bootstrap: [a.swarmAddr()], MiMeiPollSeconds: 1 } })
-  c = await startNode({ config: { Bootstrap: [a.swarmAddr()], MiMeiPollSeconds: 1 } })
-  for (const n of [b, c]) expect((await n.cli('swarm', 'connect', a.swarmAddr())).code).toBe(0)
+  ;[a, b, c] = await startSwarm(2, { MiMeiPollSeconds: 1 }) as [TestNode, TestNode, TestNode]
 }, 60_000)
 
 afterAll(async () => {
-  await Promise.all([a, b, c].map(n => n?.stop()))
-  for (const n of [a, b, c]) if (n != null) await removeRoot(n.root)
-  await removeRoot(work)
+  await stopSwarm([a, b, c], work)
 })
 
 describe('MiMei faults', () => {
@@ -80,7 +71,7 @@ describe('MiMei faults', () => {
     const z = await addCid(a, 'content Z\n')
     await a.cli('mimei', 'setcid', mid, z)
     expect((await a.cli('mimei', 'publish', mid)).code).toBe(0)
-    await until('B to follow version 2', async () => await lastOf(b, mid) === 2)
+    await until('B to follow version 2', async () => await lastVersion(b, mid) === 2)
     expect((await b.cli('mimei', 'cat', mid)).stdout).toBe('content Z\n')
     expect((await c.cli('mimei', 'show', mid)).stdout).toContain('(resolved by version 2)')
   }, 120_000)
@@ -94,11 +85,11 @@ describe('MiMei faults', () => {
     expect((await b.cli('mimei', 'provide', mid)).code).toBe(0)
     await a.cli('mimei', 'setcid', mid, await addCid(a, 'two\n'))
     await a.cli('mimei', 'publish', mid)
-    await until('B to hold version 2', async () => await lastOf(b, mid) === 2)
+    await until('B to hold version 2', async () => await lastVersion(b, mid) === 2)
     const cId = JSON.parse((await c.cli('swarm', 'id', '--json')).stdout).ID
     const sync = await b.cli('mimei', 'sync', mid, '--from', cId)
     expect(sync.code).toBe(0)
-    expect(await lastOf(b, mid)).toBe(2)
+    expect(await lastVersion(b, mid)).toBe(2)
     expect((await b.cli('mimei', 'cat', mid)).stdout).toBe('two\n')
   }, 60_000)
 
@@ -126,7 +117,7 @@ describe('MiMei faults', () => {
     b = await startNode({ root: b.root })
     const listed = JSON.parse((await b.cli('mimei', 'list', '--json')).stdout).MiMei.find((m: any) => m.MID === mid)
     expect(listed.Providing).toBe(true)
-    await until('B to catch up after its restart', async () => await lastOf(b, mid) === 2, 20_000)
+    await until('B to catch up after its restart', async () => await lastVersion(b, mid) === 2, 20_000)
     expect((await b.cli('mimei', 'cat', mid)).stdout).toBe('while B was down\n')
     // the author's publishing duty survives too
     a = await restart(a)
@@ -152,7 +143,7 @@ describe('MiMei faults', () => {
     b = await startNode({ root: b.root })
     // the first version is whole whatever happened
     expect((await b.cli('mimei', 'cat', mid, '-v', '1')).stdout).toBe('small first version\n')
-    await until('B to finish version 2 after its restart', async () => await lastOf(b, mid) === 2, 60_000)
+    await until('B to finish version 2 after its restart', async () => await lastVersion(b, mid) === 2, 60_000)
     const got = new Uint8Array(await (await fetch(`http://127.0.0.1:${b.ports.http}/mm/${mid}/`)).arrayBuffer())
     expect(got.length).toBe(data.length)
     expect(Buffer.compare(Buffer.from(got), Buffer.from(data))).toBe(0)
@@ -166,7 +157,7 @@ describe('MiMei faults', () => {
     const badCid = await a.cli('mimei', 'setcid', mid, 'QmBroken')
     expect(badCid.code).toBe(1)
     expect(badCid.stderr).toContain('invalid CID')
-    expect(await lastOf(a, mid)).toBe(0)
+    expect(await lastVersion(a, mid)).toBe(0)
     await a.cli('mimei', 'setcid', mid, await addCid(a, 'x\n'))
     const escape = await a.cli('mimei', 'cat', `${mid}/../../etc/passwd`)
     expect(escape.code).toBe(1)
@@ -181,6 +172,6 @@ describe('MiMei faults', () => {
     const del = await a.cli('mimei', 'delver', mid, '1')
     expect(del.code).toBe(1)
     expect(del.stderr).toContain('is the release')
-    expect(await lastOf(a, mid)).toBe(1)
+    expect(await lastVersion(a, mid)).toBe(1)
   }, 60_000)
 })

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { removeRoot, startNode, tempRoot, type TestNode } from './harness/node.ts'
+import { type TestNode, lastVersion, startSwarm, stopSwarm, tempRoot } from './harness/node.ts'
 
 let a: TestNode, b: TestNode, c: TestNode
 let work: string
@@ -18,11 +18,6 @@ async function call(node: TestNode, path: string, args: string[] = [], query: Re
   const body = (await res.json() as any)
   if (res.status !== 200) throw new Error(`${path}: ${res.status} ${body.Message}`)
   return body
-}
-
-async function lastVersion(node: TestNode, m: string): Promise<number> {
-  const res = await node.api('mimei/versions', [m])
-  return res.status === 200 ? ((await res.json() as any)).Last : 0
 }
 
 /** Publishes on A and times how long each provider takes to hold the new version. */
@@ -43,12 +38,7 @@ async function publishAndTime(ver: number): Promise<void> {
 
 beforeAll(async () => {
   work = await tempRoot('leither-mm-')
-  a = await startNode()
-  b = await startNode({ config: { Bootstrap: [a.swarmAddr()] } })
-  c = await startNode({ config: { Bootstrap: [a.swarmAddr()] } })
-  // bootstrap dials happen shortly after start; make sure the three are linked
-  expect((await b.cli('swarm', 'connect', a.swarmAddr())).code).toBe(0)
-  expect((await c.cli('swarm', 'connect', a.swarmAddr())).code).toBe(0)
+  ;[a, b, c] = await startSwarm(2) as [TestNode, TestNode, TestNode]
 }, 60_000)
 
 afterAll(async () => {
@@ -56,9 +46,7 @@ afterAll(async () => {
     const sorted = [...propagation].sort((x, y) => x - y)
     console.log(`publish → provider has the version: median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms over ${sorted.length} (${sorted.map(x => x.toFixed(0)).join(', ')})`)
   }
-  await Promise.all([a, b, c].map(n => n?.stop()))
-  for (const n of [a, b, c]) if (n != null) await removeRoot(n.root)
-  await removeRoot(work)
+  await stopSwarm([a, b, c], work)
 })
 
 describe('the seed MiMei flow on three nodes', () => {

@@ -166,3 +166,30 @@ export async function until(what: string, check: () => Promise<boolean>, timeout
   }
   throw new Error(`timed out waiting for ${what}`)
 }
+
+/**
+ * An author node and `followers` nodes bootstrapped to it and connected:
+ * the setup of every multi-node MiMei test. `config` goes to every node.
+ */
+export async function startSwarm(followers: number, config: Record<string, unknown> = {}): Promise<TestNode[]> {
+  const author = await startNode({ config })
+  const rest = await Promise.all(Array.from({ length: followers }, () => startNode({ config: { ...config, Bootstrap: [author.swarmAddr()] } })))
+  for (const n of rest) {
+    const r = await n.cli('swarm', 'connect', author.swarmAddr())
+    if (r.code !== 0) throw new Error(`swarm connect failed: ${r.stderr}`)
+  }
+  return [author, ...rest]
+}
+
+/** Stops the nodes and removes their roots (and any extra directories). */
+export async function stopSwarm(nodes: Array<TestNode | undefined>, ...extraDirs: string[]): Promise<void> {
+  await Promise.all(nodes.map(n => n?.stop()))
+  for (const n of nodes) if (n != null) await removeRoot(n.root)
+  for (const dir of extraDirs) await removeRoot(dir)
+}
+
+/** The newest version a node holds of a MiMei (0: none, or the MiMei is unknown there). */
+export async function lastVersion(node: TestNode, mid: string): Promise<number> {
+  const res = await node.api('mimei/versions', [mid])
+  return res.status === 200 ? ((await res.json()) as any).Last as number : 0
+}
