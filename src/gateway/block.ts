@@ -1,6 +1,7 @@
 import { BlockUnavailableError } from './errors.ts'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
+import { concatBytes } from '../utils/bytes.ts'
 
 /** A block with its bytes, as CAR files carry them. */
 export interface Block {
@@ -21,7 +22,7 @@ export async function readBlock(blockstore: BlockReader, cid: CID, signal: Abort
   try {
     const chunks: Uint8Array[] = []
     for await (const chunk of blockstore.get(cid, { signal })) chunks.push(chunk)
-    return concat(chunks)
+    return concatBytes(chunks)
   } catch (err) {
     if (signal.aborted || err instanceof BlockUnavailableError) throw err
     throw new BlockUnavailableError(cid.toString(), (err as Error).message)
@@ -38,16 +39,4 @@ export function recordingReader(blockstore: BlockReader, seen: Block[]): BlockRe
       yield bytes
     }
   }
-}
-
-/** Joins chunks into one array, without copying a single chunk. */
-export function concat(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0))
-  let at = 0
-  for (const chunk of chunks) {
-    out.set(chunk, at)
-    at += chunk.byteLength
-  }
-  return out
 }

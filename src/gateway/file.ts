@@ -1,4 +1,4 @@
-import { concat } from './block.ts'
+import { concatBytes } from '../utils/bytes.ts'
 import { openBody } from './body.ts'
 import { SNIFF_BYTES, sniffType, typeFromName } from './content-type.ts'
 import { contentDisposition, etagMatches, notModified } from './headers.ts'
@@ -115,7 +115,7 @@ async function readPrefix(req: FileRequest): Promise<Uint8Array> {
     read += chunk.byteLength
     if (read >= SNIFF_BYTES) break
   }
-  return concat(chunks)
+  return concatBytes(chunks)
 }
 
 // The file's bytes through the network-capable reader, under the request's watchdog.
@@ -155,5 +155,5 @@ async function peek(source: AsyncIterable<Uint8Array>, bytes: number): Promise<{
     yield * chunks
     if (!done) yield * { [Symbol.asyncIterator]: () => it }
   })()
-  return { head: concat(chunks), body }
+  return { head: concatBytes(chunks), body }
 }

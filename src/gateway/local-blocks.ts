@@ -1,5 +1,5 @@
 import { identity } from 'multiformats/hashes/identity'
-import { concat } from './block.ts'
+import { concatBytes } from '../utils/bytes.ts'
 import { BlockNotLocalError, BlockUnavailableError } from './errors.ts'
 import type { BlockReader } from './block.ts'
 import type { CID } from 'multiformats/cid'
@@ -43,7 +43,7 @@ function readLocal(local: LocalBlocks, cid: CID): Uint8Array | undefined {
   // Identity CIDs carry their block inline; blockstores never hold them.
   if (cid.multihash.code === identity.code) return cid.multihash.digest
   try {
-    return concat([...local.get(cid)])
+    return concatBytes([...local.get(cid)])
   } catch (err) {
     if ((err as Error)?.name === 'NotFoundError') return undefined
     throw new BlockUnavailableError(cid.toString(), (err as Error)?.message ?? String(err))

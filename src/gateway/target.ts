@@ -1,5 +1,5 @@
 import { exporter } from 'ipfs-unixfs-exporter'
-import { concat } from './block.ts'
+import { concatBytes } from '../utils/bytes.ts'
 import { UnsupportedContentError } from './errors.ts'
 import { findEntry, mapExporterError, resolvePath } from './resolve.ts'
 import type { BlockReader } from './block.ts'
@@ -82,6 +82,6 @@ async function fileTarget(entry: UnixFSEntry & { type: 'file' | 'raw' }, path: s
     throw mapExporterError(err, entry.cid, path, signal)
   }
   // A copy of its own: a chunk may be a view into a larger block we should not keep alive.
-  const bytes = chunks.length === 1 ? (chunks[0] as Uint8Array).slice() : concat(chunks)
+  const bytes = chunks.length === 1 ? (chunks[0] as Uint8Array).slice() : concatBytes(chunks)
   return { cid: entry.cid, size, bytes }
 }

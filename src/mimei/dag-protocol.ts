@@ -17,6 +17,7 @@ import { sha256 } from 'multiformats/hashes/sha2'
 import * as raw from 'multiformats/codecs/raw'
 import * as dagPb from '@ipld/dag-pb'
 import { logger } from '../utils/logger.ts'
+import { concatBytes, equalBytes } from '../utils/bytes.ts'
 
 export const DAG_PROTOCOL = '/leither/dag/1.0.0'
 const MAX_REQUEST = 1024
@@ -66,7 +67,7 @@ export async function verifiedBlock(frame: Uint8Array): Promise<[CID, Uint8Array
   const [cid, bytes] = CID.decodeFirst(frame)
   if (cid.multihash.code !== sha256.code) throw new Error(`block ${cid} uses a hash this protocol does not carry`)
   const digest = await sha256.digest(bytes)
-  if (!equal(digest.digest, cid.multihash.digest)) throw new Error(`block ${cid} does not match its hash`)
+  if (!equalBytes(digest.digest, cid.multihash.digest)) throw new Error(`block ${cid} does not match its hash`)
   if (cid.code !== dagPb.code && cid.code !== raw.code) throw new Error(`block ${cid} has a codec this protocol does not carry`)
   return [cid, bytes]
 }
@@ -81,7 +82,7 @@ export async function serveDag(libp2p: Libp2p<any>, read: BlockReader): Promise<
       const req = JSON.parse(dec.decode(frame))
       const root = CID.parse(String(req?.cid ?? ''))
       for await (const [cid, bytes] of localDag(read, root, MAX_DAG_BYTES)) {
-        await lp.write(concat(cid.bytes, bytes), { signal })
+        await lp.write(concatBytes([cid.bytes, bytes]), { signal })
       }
       await lp.write(new Uint8Array(0), { signal })
       await stream.close()
@@ -114,17 +115,4 @@ export async function fetchDag(libp2p: Libp2p<any>, peer: PeerId, root: CID, wri
     log.debug(`dag ${root} from ${peer}: ${err?.message ?? err} (${count} blocks arrived; bitswap fetches the rest)`)
   }
   return count
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length)
-  out.set(a, 0)
-  out.set(b, a.length)
-  return out
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
 }

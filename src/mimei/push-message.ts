@@ -11,6 +11,7 @@
 import * as varint from 'uint8-varint'
 import { CID } from 'multiformats/cid'
 import { verifiedBlock } from './dag-protocol.ts'
+import { concatBytes } from '../utils/bytes.ts'
 
 const MAGIC = new TextEncoder().encode('LMP2')
 /** Blocks ride along up to this many bytes; a bigger version is fetched (dag-protocol.ts). */
@@ -21,10 +22,7 @@ export function encodePush(record: Uint8Array, blocks: Array<[CID, Uint8Array]>)
   for (const [cid, bytes] of blocks) {
     parts.push(varint.encode(cid.bytes.length + bytes.length), cid.bytes, bytes)
   }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const p of parts) { out.set(p, at); at += p.length }
-  return out
+  return concatBytes(parts)
 }
 
 export interface Push {

@@ -26,6 +26,7 @@ import { SqliteBlockstore, SqliteDatastore } from '../store/index.ts'
 import { MutableFileTree } from '../ipfs/mfs.ts'
 import { VERSION } from '../version.ts'
 import { TokenStore } from '../access/index.ts'
+import { concatBytes } from '../utils/bytes.ts'
 
 export interface LeitherNodeInit {
   root: string
@@ -98,7 +99,7 @@ export class LeitherNode {
       pollIntervalMs: init.config.MiMeiPollSeconds * 1000,
       followDb: (mid, versions, signal) => this.databases.follow(mid, versions, signal),
       blocks: {
-        read: async cid => this.blocks.has(cid) ? concatChunks(this.blocks.get(cid)) : undefined,
+        read: async cid => this.blocks.has(cid) ? concatBytes([...this.blocks.get(cid)]) : undefined,
         write: async (cid, bytes) => { await this.helia.blockstore.put(cid, bytes) },
       },
     })
@@ -150,13 +151,4 @@ export class LeitherNode {
       this.mimei.store.close()
     }
   }
-}
-
-function concatChunks(chunks: Iterable<Uint8Array>): Uint8Array {
-  const list = [...chunks]
-  if (list.length === 1) return list[0]!
-  const out = new Uint8Array(list.reduce((n, c) => n + c.length, 0))
-  let at = 0
-  for (const c of list) { out.set(c, at); at += c.length }
-  return out
 }

@@ -11,6 +11,7 @@ import { migrate, openDatabase } from './sqlite.ts'
 import type { CheckpointPolicy } from './checkpoint.ts'
 import type { OpenDatabaseOptions, SqliteDatabase, SqliteStatement } from './sqlite.ts'
 import type { Blockstore, InputPair, Pair } from 'interface-blockstore'
+import { concatBytes } from '../utils/bytes.ts'
 
 interface AbortOptions { signal?: AbortSignal }
 
@@ -92,7 +93,7 @@ export class SqliteBlockstore implements Blockstore {
         return this.write(cid, data)
       })
     }
-    return this.write(cid, concat([...bytes]))
+    return this.write(cid, concatBytes([...bytes]))
   }
 
   * get (cid: CID, options?: AbortOptions): Generator<Uint8Array> {
@@ -117,7 +118,7 @@ export class SqliteBlockstore implements Blockstore {
     let batchBytes = 0
     for await (const { cid, bytes } of source) {
       options?.signal?.throwIfAborted()
-      const data = bytes instanceof Uint8Array ? bytes : isAsyncIterable(bytes) ? await collectAsync(bytes) : concat([...bytes])
+      const data = bytes instanceof Uint8Array ? bytes : isAsyncIterable(bytes) ? await collectAsync(bytes) : concatBytes([...bytes])
       batch.push({ cid, data })
       batchBytes += data.byteLength
       if (batch.length >= BATCH_BLOCKS || batchBytes >= BATCH_BYTES) {
@@ -225,19 +226,9 @@ function isAsyncIterable (value: object): value is AsyncIterable<Uint8Array> {
 async function collectAsync (source: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const chunks: Uint8Array[] = []
   for await (const chunk of source) chunks.push(chunk)
-  return concat(chunks)
+  return concatBytes(chunks)
 }
 
-function concat (chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1 && chunks[0] != null) return chunks[0]
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0))
-  let offset = 0
-  for (const chunk of chunks) {
-    out.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return out
-}
 
 function * once (data: Uint8Array): Generator<Uint8Array> {
   yield data
