@@ -168,3 +168,20 @@ describe('the CLI', () => {
     expect(again.stderr).toContain('already exists')
   })
 })
+
+describe('engine settings', () => {
+  const environ = async (pid: number) => (await readFile(`/proc/${pid}/environ`, 'utf8')).split('\0')
+
+  test('the node re-executes itself in place with the FTL tier off, unless the user set it', async () => {
+    if (process.platform !== 'linux') return
+    const node = await startNode({ root: await root() })
+    nodes.push(node)
+    // The process we spawned is the node (same pid), now running with the setting.
+    expect(await environ(node.process.pid!)).toContain('BUN_JSC_useFTLJIT=0')
+    expect((await node.api('id')).status).toBe(200)
+    const own = await startNode({ root: await root(), env: { BUN_JSC_useFTLJIT: '1' } })
+    nodes.push(own)
+    expect(await environ(own.process.pid!)).toContain('BUN_JSC_useFTLJIT=1')
+    expect((await own.api('id')).status).toBe(200)
+  })
+})

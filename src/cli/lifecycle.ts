@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process'
 import { openSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { RunOverrides } from '../daemon/daemon.ts'
+import { reexecWithEngineSettings } from '../daemon/engine-tuning.ts'
 import { lockOwner } from '../daemon/root-lock.ts'
 import { readApiFile } from '../daemon/run-files.ts'
 import { callApi } from './node-client.ts'
@@ -44,12 +45,13 @@ function overridesOf(flags: NodeRunFlags): RunOverrides {
 function selfCommand(): string[] {
   const script = process.argv[1]
   const compiled = script == null || script.startsWith('/$bunfs/') || script.includes('~BUN')
-  return compiled ? [process.execPath] : [process.execPath, script]
+  return compiled ? [process.execPath] : [process.execPath, ...process.execArgv, script]
 }
 
 export async function runNode(root: string, flags: NodeRunFlags): Promise<number> {
   const overrides = overridesOf(flags)
   if (flags.detach === true) return detach(root, flags)
+  reexecWithEngineSettings([...selfCommand(), ...process.argv.slice(2)])
   // Loaded only here, so CLI commands do not pay for the libp2p/Helia stack.
   const { startDaemon } = await import('../daemon/daemon.ts')
   const running = await startDaemon(root, overrides)

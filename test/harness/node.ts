@@ -129,12 +129,12 @@ export async function tempRoot(prefix = 'leither-test-'): Promise<string> {
 }
 
 /** Starts a node in a (new or given) root on free ports and waits until it is ready. */
-export async function startNode(opts: { root?: string, args?: string[], config?: Record<string, unknown> } = {}): Promise<TestNode> {
+export async function startNode(opts: { root?: string, args?: string[], config?: Record<string, unknown>, env?: Record<string, string> } = {}): Promise<TestNode> {
   const root = opts.root ?? await tempRoot()
   await writeTestConfig(root, opts.config)
   const [cmd, ...pre] = leitherCommand()
   const child = spawn(cmd!, [...pre, 'run', '--root', root, '--port', '0', '--swarm-port', '0', '--resp-port', '0', '--no-lan', ...(opts.args ?? [])], {
-    env: { ...process.env, LEITHER_LOG: process.env.LEITHER_LOG ?? 'warn' },
+    env: { ...process.env, LEITHER_LOG: process.env.LEITHER_LOG ?? 'warn', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const node = new TestNode(root, child)
