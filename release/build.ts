@@ -67,7 +67,34 @@ export const inlinePackageJsonRequires: BunPlugin = {
   },
 }
 
-export const PLUGINS: BunPlugin[] = [stubHeliaLibp2pDefaults, inlinePackageJsonRequires]
+/**
+ * @libp2p/noise's crypto module compiles two WebAssembly modules when it loads
+ * (as-chacha20poly1305, and as-sha256, which instantiates itself on import), for its
+ * `asCrypto` variant. Leither never uses that variant (src/net/noise-crypto.ts), but the
+ * instances alone keep ~4.7 MB resident: two 512 KiB wasm memories and the pages of the
+ * engine's wasm compiler. Here they are created on first use instead.
+ */
+export const lazyNoiseWasm: BunPlugin = {
+  name: 'lazy-noise-wasm',
+  setup (b) {
+    b.onLoad({ filter: /@libp2p[\\/]noise[\\/]dist[\\/]src[\\/]crypto[\\/]index\.js$/ }, async ({ path }) => {
+      const edits: Array<[string, string]> = [
+        ["import { newInstance, ChaCha20Poly1305 } from '@chainsafe/as-chacha20poly1305';", ''],
+        ["import { digest } from '@chainsafe/as-sha256';", "const digest = (data) => require('@chainsafe/as-sha256').digest(data);"],
+        ['const ctx = newInstance();\nconst asImpl = new ChaCha20Poly1305(ctx);',
+          'let asInstance;\nconst asChaCha = () => {\n  if (asInstance == null) {\n    const { newInstance, ChaCha20Poly1305 } = require(\'@chainsafe/as-chacha20poly1305\');\n    asInstance = new ChaCha20Poly1305(newInstance());\n  }\n  return asInstance;\n};\nconst asImpl = { seal: (...a) => asChaCha().seal(...a), open: (...a) => asChaCha().open(...a) };'],
+      ]
+      let src = await Bun.file(path).text()
+      for (const [from, to] of edits) {
+        if (src.split(from).length !== 2) throw new Error(`${path}: expected exactly one "${from.split('\n')[0]}"; update lazyNoiseWasm in release/build.ts`)
+        src = src.replace(from, to)
+      }
+      return { contents: src, loader: 'js' }
+    })
+  },
+}
+
+export const PLUGINS: BunPlugin[] = [stubHeliaLibp2pDefaults, inlinePackageJsonRequires, lazyNoiseWasm]
 
 export interface BuildInfo {
   version: string
