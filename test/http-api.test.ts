@@ -64,6 +64,14 @@ describe('the HTTP API', () => {
     expect(res.status).toBe(400)
     const after = (await (await node.api('repo/stat')).json() as any)
     expect(after.NumObjects).toBe(before.NumObjects)
+    // Cut off inside a file part, sent whole (the in-memory reader) and chunked (the streaming one).
+    const cut = '--xyz\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n\r\npartial'
+    const sized = await node.api('add', [], {}, { body: cut, headers: { 'content-type': 'multipart/form-data; boundary=xyz' } })
+    expect(sized.status).toBe(400)
+    const chunked = await node.api('add', [], {}, { body: new Response(cut).body, headers: { 'content-type': 'multipart/form-data; boundary=xyz' }, duplex: 'half' } as RequestInit)
+    expect(chunked.status).toBe(400)
+    expect(((await chunked.json() as any)).Message).toContain('malformed multipart body')
+    expect((await (await node.api('repo/stat')).json() as any).NumObjects).toBe(before.NumObjects)
     const traversal = new FormData()
     traversal.append('file', new Blob(['x']), '..%2F..%2Fetc%2Fpasswd')
     const t = await node.api('add', [], {}, { body: traversal })

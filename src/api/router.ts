@@ -6,7 +6,7 @@
 import { Hono, type Context } from 'hono'
 import type { Command, NodeCommand, Options } from './command.ts'
 import { commands } from './commands/index.ts'
-import { multipartEntries } from './multipart.ts'
+import { multipartEntries } from './multipart/index.ts'
 import { optionsFromQuery } from './params.ts'
 import { openApiDocument } from './openapi.ts'
 import { ForbiddenError, InvalidInputError, NotFoundError, httpStatusOf, messageOf } from '../utils/errors.ts'

@@ -1,43 +1,17 @@
 /**
- * Streams a kubo-style multipart upload into importer entries: each part is a
- * file (its filename is the URL-encoded path) or, with Content-Type
- * application/x-directory, a directory. Parts are handed over one at a time
- * as they arrive, so a 50 GiB upload never sits in memory.
+ * Multipart reader for a body of any size: busboy hands the parts over one
+ * at a time as they arrive, each file as a stream, so a 50 GiB upload never
+ * sits in memory. Same entries and errors as buffered.ts (test/multipart.test.ts).
  */
 import { Readable } from 'node:stream'
 import busboy from '@fastify/busboy'
 import type { ImportCandidate } from 'ipfs-unixfs-importer'
-import { InvalidInputError } from '../utils/errors.ts'
+import { InvalidInputError } from '../../utils/errors.ts'
+import type { MultipartLimits } from './index.ts'
+import { safeUploadPath } from './upload-path.ts'
 
-export interface MultipartLimits {
-  /** Largest single file, in bytes. */
-  maxFileBytes: number
-  /** Most parts in one request. */
-  maxParts: number
-}
-
-/** Normalises an uploaded path: no absolute paths, no `..` segments. */
-export function safeUploadPath(raw: string): string {
-  let path: string
-  try {
-    path = decodeURIComponent(raw)
-  } catch {
-    throw new InvalidInputError(`upload path is not valid URL encoding: "${raw}"`)
-  }
-  const segments = path.split('/').filter(s => s !== '' && s !== '.')
-  if (segments.some(s => s === '..')) throw new InvalidInputError(`upload path may not contain "..": "${path}"`)
-  if (segments.some(s => s.includes('\0'))) throw new InvalidInputError(`upload path contains a NUL byte: "${path}"`)
-  return segments.join('/')
-}
-
-/** The importer entries of a multipart request body. */
-export function multipartEntries(request: Request, limits: MultipartLimits): AsyncIterable<ImportCandidate> {
-  const contentType = request.headers.get('content-type') ?? ''
-  if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
-    throw new InvalidInputError(`expected a multipart/form-data body, got "${contentType || 'none'}"`)
-  }
-  if (request.body == null) throw new InvalidInputError('the request has no body')
-
+/** The entries of `body`; a missing boundary is refused at once, other errors as they are read. */
+export function streamedEntries(body: ReadableStream<Uint8Array>, contentType: string, limits: MultipartLimits): AsyncIterable<ImportCandidate> {
   // A small hand-off queue between busboy's events and the importer's pulls.
   type Item = { entry: ImportCandidate } | { error: Error } | { done: true }
   const items: Item[] = []
@@ -51,6 +25,7 @@ export function multipartEntries(request: Request, limits: MultipartLimits): Asy
     throw new InvalidInputError(`malformed multipart body: ${err?.message ?? err}`)
   }
   let parts = 0
+  // busboy has already cut the filename to its last path segment (its preservePath is off).
   parser.on('file', (_field, stream, filename, _enc, mimeType) => {
     parts++
     let path: string
@@ -66,6 +41,17 @@ export function multipartEntries(request: Request, limits: MultipartLimits): Asy
       push({ entry: { path } })
       return
     }
+    // A body cut off inside this part makes busboy emit 'error' on the part's stream,
+    // maybe before the importer reads it: without a listener that is an uncaught
+    // exception. Record it, and destroy the stream so a reader of it fails too.
+    let failed = false
+    stream.on('error', (err: Error) => {
+      if (failed) return
+      failed = true
+      const clear = new InvalidInputError(`malformed multipart body: ${err.message}`)
+      push({ error: clear })
+      stream.destroy(clear)
+    })
     stream.on('limit', () => push({ error: new InvalidInputError(`file "${path}" is larger than the limit of ${limits.maxFileBytes} bytes`) }))
     push({ entry: { path: path === '' ? undefined : path, content: stream as AsyncIterable<Uint8Array> } })
   })
@@ -75,7 +61,7 @@ export function multipartEntries(request: Request, limits: MultipartLimits): Asy
     if (parts === 0) push({ error: new InvalidInputError('the upload has no files') })
     push({ done: true })
   })
-  Readable.fromWeb(request.body as any).on('error', err => push({ error: err })).pipe(parser)
+  Readable.fromWeb(body as any).on('error', err => push({ error: err })).pipe(parser)
 
   return {
     async * [Symbol.asyncIterator] () {
