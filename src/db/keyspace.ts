@@ -102,11 +102,10 @@ export class Keyspace {
   /** Opens (creating and migrating unless read-only) the keyspace file at `path`, or ':memory:'. */
   static open(path: string, opts: KeyspaceOptions = {}): Keyspace {
     const readonly = opts.readonly === true
-    const db = openDatabase(path, { readonly })
+    const db = openDatabase(path, { readonly, cacheKiB: 8192 }) // 8 MiB of pages per open keyspace
     try {
       if (!readonly) {
         migrate(db, DB_MIGRATIONS)
-        db.exec('PRAGMA cache_size = -8192') // 8 MiB of pages per open keyspace
       } else {
         const found = Number(db.prepare('PRAGMA user_version').get<{ user_version: number }>()?.user_version ?? 0)
         if (found !== DB_MIGRATIONS.length) throw new StoreVersionError(path, found, DB_MIGRATIONS.length)

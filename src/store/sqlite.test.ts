@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { StoreOpenError, StoreVersionError, migrate, openDatabase } from './sqlite.ts'
+import { DEFAULT_CACHE_KIB, StoreOpenError, StoreVersionError, migrate, openDatabase } from './sqlite.ts'
 
 const root = mkdtempSync(join(tmpdir(), 'leither-sqlite-'))
 afterAll(() => { rmSync(root, { recursive: true, force: true }) })
@@ -27,6 +27,15 @@ describe('openDatabase', () => {
     const db = openDatabase(freshPath(), { synchronous: 'FULL' })
     expect(pragma(db, 'synchronous')).toBe(2)
     db.close()
+  })
+
+  test('keeps a small page cache unless told otherwise (the OS caches the file too)', () => {
+    const small = openDatabase(freshPath())
+    expect(pragma(small, 'cache_size')).toBe(-DEFAULT_CACHE_KIB)
+    small.close()
+    const big = openDatabase(freshPath(), { cacheKiB: 8192 })
+    expect(pragma(big, 'cache_size')).toBe(-8192)
+    big.close()
   })
 
   test('a read-only connection reads an existing file and refuses writes', () => {
