@@ -11,6 +11,7 @@ import { loadOrCreateHostKey } from '../node/host-key.ts'
 import { createApiRouter } from '../api/router.ts'
 import { createIpfsGateway, createMiMeiGateway } from '../gateway/index.ts'
 import { createBrowserApi } from '../browser/index.ts'
+import { IdleCollector } from './idle-collector.ts'
 import { resolveMiMei } from './resolve-mimei.ts'
 import { startResp } from './resp-listener.ts'
 import { lockRoot } from './root-lock.ts'
@@ -77,6 +78,12 @@ export async function startDaemon(root: string, overrides: RunOverrides = {}): P
 
     let stopRequested: (() => void) | undefined
     const app = new Hono()
+    const idle = new IdleCollector()
+    cleanups.push(async () => { idle.stop() })
+    app.use('*', async (_c, next) => {
+      idle.touch()
+      try { await next() } finally { idle.touch() }
+    })
     let listener: Awaited<ReturnType<typeof listenHttp>> | undefined
     app.route('/', createApiRouter({
       node,

@@ -15,7 +15,8 @@ export interface WriteRange {
 /** Reads `length` bytes of the old file from `offset`. */
 export type ReadOld = (offset: number, length?: number) => AsyncIterable<Uint8Array>
 
-const ZEROS = new Uint8Array(256 * 1024)
+/** Zero fill for a write past the end comes in chunks of this size (allocated per write, not kept). */
+const ZERO_CHUNK = 256 * 1024
 
 export function checkWriteRange(range: WriteRange): void {
   const offset = range.offset ?? 0
@@ -28,7 +29,11 @@ export async function * splice(oldSize: number, readOld: ReadOld, data: AsyncIte
   checkWriteRange(range)
   const { offset = 0, count } = range
   if (offset > 0 && oldSize > 0) yield * readOld(0, Math.min(offset, oldSize))
-  for (let gap = offset - oldSize; gap > 0; gap -= ZEROS.length) yield ZEROS.subarray(0, Math.min(gap, ZEROS.length))
+  const gap = offset - oldSize
+  if (gap > 0) {
+    const zeros = new Uint8Array(Math.min(gap, ZERO_CHUNK))
+    for (let left = gap; left > 0; left -= zeros.length) yield zeros.subarray(0, Math.min(left, zeros.length))
+  }
   let written = 0
   for await (const chunk of data) {
     const room = count == null ? chunk.length : Math.min(chunk.length, count - written)
