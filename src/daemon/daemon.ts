@@ -80,10 +80,6 @@ export async function startDaemon(root: string, overrides: RunOverrides = {}): P
     const app = new Hono()
     const idle = new IdleCollector()
     cleanups.push(async () => { idle.stop() })
-    app.use('*', async (_c, next) => {
-      idle.touch()
-      try { await next() } finally { idle.touch() }
-    })
     let listener: Awaited<ReturnType<typeof listenHttp>> | undefined
     app.route('/', createApiRouter({
       node,
@@ -97,7 +93,7 @@ export async function startDaemon(root: string, overrides: RunOverrides = {}): P
     app.route('/', createMiMeiGateway({ ipfs: ipfsGateway.handler, resolve: (mid, version, signal) => resolveMiMei(node, mid, version, signal, config.GatewayTimeout * 1000) }))
     app.get('/', c => c.text(`Leither node ${node.id}\nPeerId ${node.peerId}\n`))
 
-    listener = await listenHttp(app, config.ServicePort, config.MaxBodyBytes)
+    listener = await listenHttp(app, config.ServicePort, config.MaxBodyBytes, () => idle.touch())
     cleanups.push(() => listener!.close())
     const resp = await startResp(node, config)
     if (resp != null) cleanups.push(async () => { await resp.stop() })

@@ -18,7 +18,8 @@ function portInUse(port: number, err: unknown): UnavailableError {
   return new UnavailableError(`HTTP port ${port} is already in use; choose another with --port N (or ServicePort in SystemVars.json)`, { cause: err })
 }
 
-export async function listenHttp(app: Hono, port: number, maxBodyBytes: number): Promise<HttpListener> {
+/** Serves `app` on `port`; `onRequest` is told of each request as it arrives (the idle collector). */
+export async function listenHttp(app: Hono, port: number, maxBodyBytes: number, onRequest: () => void = () => {}): Promise<HttpListener> {
   if (onBun) {
     const Bun = (globalThis as any).Bun
     let server: any
@@ -27,7 +28,7 @@ export async function listenHttp(app: Hono, port: number, maxBodyBytes: number):
       hostname,
       maxRequestBodySize: maxBodyBytes,
       idleTimeout: 0, // long adds and cats must not be cut off
-      fetch: (req: Request, srv: any) => app.fetch(req, srv),
+      fetch: (req: Request, srv: any) => { onRequest(); return app.fetch(req, srv) },
     })
     try {
       try {
@@ -48,7 +49,7 @@ export async function listenHttp(app: Hono, port: number, maxBodyBytes: number):
   }
   const { serve } = await import('@hono/node-server')
   return await new Promise<HttpListener>((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port, hostname: '::' }, info => {
+    const server = serve({ fetch: (req, env) => { onRequest(); return app.fetch(req, env) }, port, hostname: '::' }, info => {
       resolve({
         port: info.port,
         remoteAddress: c => (c.env as any)?.incoming?.socket?.remoteAddress,
