@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildExecutable, smokeRun } from './build.ts'
+import { buildExecutable, replaceLocaleCompare, smokeRun } from './build.ts'
 import pkg from '../package.json' with { type: 'json' }
 
 describe('the compiled binary', () => {
@@ -21,5 +21,26 @@ describe('the compiled binary', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('plainOrderInPeerStore', () => {
+  test('rewrites localeCompare calls to a plain comparison, receiver and argument intact', () => {
+    const src = [
+      'const sort = (a, b) => a.toString().localeCompare(b.toString());',
+      'return a.multiaddr.toString().localeCompare(b.multiaddr.toString());',
+      'entries.sort(([a], [b]) => { return a.localeCompare(f(b, (c))); })',
+    ].join('\n')
+    expect(replaceLocaleCompare(src, 'cmp').split('\n')).toEqual([
+      'const sort = (a, b) => cmp(a.toString(), b.toString());',
+      'return cmp(a.multiaddr.toString(), b.multiaddr.toString());',
+      'entries.sort(([a], [b]) => { return cmp(a, f(b, (c))); })',
+    ])
+  })
+
+  test('orders the way the peer store needs: fixed, by code unit', () => {
+    const compare = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0)
+    const addrs = ['/ip4/10.0.0.2/tcp/1', '/ip4/10.0.0.10/tcp/1', '/ip6/::1/tcp/1', '/dns4/a.example/tcp/1']
+    expect([...addrs].sort(compare)).toEqual([...addrs].sort())
   })
 })

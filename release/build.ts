@@ -94,7 +94,52 @@ export const lazyNoiseWasm: BunPlugin = {
   },
 }
 
-export const PLUGINS: BunPlugin[] = [stubHeliaLibp2pDefaults, inlinePackageJsonRequires, lazyNoiseWasm]
+/**
+ * `a.localeCompare(b)` in JavaScriptCore opens an ICU collator, which pages in ~1.5 MB of
+ * collation data and code that nothing else in a node touches. libp2p's peer store and
+ * peer records use it only to put multiaddrs, protocol names and metadata keys in a fixed
+ * order; UTF-16 code-unit order is as fixed. Rewritten here to a plain comparison.
+ */
+export const plainOrderInPeerStore: BunPlugin = {
+  name: 'plain-order-in-peer-store',
+  setup (b) {
+    b.onLoad({ filter: /@libp2p[\\/](peer-store|peer-record)[\\/]dist[\\/]src[\\/].*\.js$/ }, async ({ path }) => {
+      const src = await Bun.file(path).text()
+      if (!src.includes('.localeCompare(')) return { contents: src, loader: 'js' }
+      const out = replaceLocaleCompare(src, '__leitherCompare')
+      if (out.includes('.localeCompare(')) throw new Error(`${path}: a localeCompare call was not rewritten; update plainOrderInPeerStore in release/build.ts`)
+      return { contents: `const __leitherCompare = (x, y) => (x < y ? -1 : x > y ? 1 : 0);\n${out}`, loader: 'js' }
+    })
+  },
+}
+
+/** `recv.localeCompare(arg)` → `fn(recv, arg)`, for receivers made of names, dots and `()` calls. */
+export function replaceLocaleCompare (src: string, fn: string): string {
+  const marker = '.localeCompare('
+  let out = src
+  for (let at = out.indexOf(marker); at >= 0; at = out.indexOf(marker)) {
+    let start = at
+    while (start > 0) {
+      const c = out[start - 1]!
+      if (/[\w$.]/.test(c)) { start--; continue }
+      if (c === ')' && out[start - 2] === '(') { start -= 2; continue }
+      break
+    }
+    let depth = 1
+    let end = at + marker.length
+    for (; end < out.length && depth > 0; end++) {
+      if (out[end] === '(') depth++
+      else if (out[end] === ')') depth--
+    }
+    const receiver = out.slice(start, at)
+    const arg = out.slice(at + marker.length, end - 1)
+    if (receiver === '' || depth !== 0) throw new Error(`cannot rewrite localeCompare near: ${out.slice(Math.max(0, at - 40), at + 40)}`)
+    out = `${out.slice(0, start)}${fn}(${receiver}, ${arg})${out.slice(end)}`
+  }
+  return out
+}
+
+export const PLUGINS: BunPlugin[] = [stubHeliaLibp2pDefaults, inlinePackageJsonRequires, lazyNoiseWasm, plainOrderInPeerStore]
 
 export interface BuildInfo {
   version: string
