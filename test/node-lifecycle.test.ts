@@ -178,6 +178,7 @@ describe('engine settings', () => {
     nodes.push(node)
     // The process we spawned is the node (same pid), now running with the setting.
     expect(await environ(node.process.pid!)).toContain('BUN_JSC_useFTLJIT=0')
+    expect(await environ(node.process.pid!)).toContain('BUN_JSC_useEagerCodeBlockJettisonTiming=1')
     expect((await node.api('id')).status).toBe(200)
     const own = await startNode({ root: await root(), env: { BUN_JSC_useFTLJIT: '1' } })
     nodes.push(own)

@@ -10,11 +10,17 @@
  * block puts and 1 000 MiMei 90.6 → 84.0 MB; pipelined RESP (-P 16) ~10%
  * slower, unpipelined RESP and the gateway unchanged. A user who wants the
  * last 10% back runs the node with BUN_JSC_useFTLJIT=1.
+ *
+ * Eager code-block jettison timing: optimised code that stopped running is
+ * dropped at the next collection after a short while instead of a long one
+ * (the idle collector makes those collections happen). Idle RSS 72.9 → 70.6 MB,
+ * after the data 82.3 → 80.1 MB; RESP and gateway throughput unchanged.
  */
 import { logger } from '../utils/logger.ts'
 
 export const ENGINE_DEFAULTS: Readonly<Record<string, string>> = {
   BUN_JSC_useFTLJIT: '0',
+  BUN_JSC_useEagerCodeBlockJettisonTiming: '1',
 }
 
 /** The settings `env` lacks; empty when there is nothing to apply. */
