@@ -105,7 +105,9 @@ export async function startDaemon(root: string, overrides: RunOverrides = {}): P
       ...(resp != null ? { resp: resp.port } : {}),
     })
     log.info(`node ${node.id} (${node.peerId}) ready: api ${apiUrl}, root ${root}`)
-    settleHeap()
+    // Start-up leaves megabytes of garbage (module evaluation, the first DHT and identify
+    // rounds): it is a burst like any other for the idle collector.
+    idle.touch()
 
     let stopping: Promise<void> | undefined
     let markStopped!: () => void
@@ -124,16 +126,4 @@ export async function startDaemon(root: string, overrides: RunOverrides = {}): P
     await unwind()
     throw err
   }
-}
-
-/**
- * Start-up leaves megabytes of garbage (module evaluation, the first DHT and
- * identify rounds) that an idle node's collector is slow to give back to the
- * system; two full collections once things settle return it — what a router
- * or a NAS with little memory sees as the node's footprint.
- */
-function settleHeap(): void {
-  const bun = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun
-  if (bun == null) return
-  for (const ms of [3_000, 15_000]) setTimeout(() => bun.gc(true), ms).unref?.()
 }

@@ -2,7 +2,7 @@
  * Engine settings for a long-running node. JavaScriptCore reads its options
  * (BUN_JSC_*) from the environment once, when the process starts, so the
  * node re-executes itself with them before anything else is loaded (same pid,
- * ~30 ms). A setting the user already put in the environment wins.
+ * ~10 ms of start-up). A setting the user already put in the environment wins.
  *
  * FTL off: JavaScriptCore's top JIT tier keeps its compiled code and the
  * DFG tier's extra tier-up code resident for as long as the functions live.

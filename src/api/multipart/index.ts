@@ -3,7 +3,7 @@
  * filename is the URL-encoded path) or, with Content-Type
  * application/x-directory, a directory.
  *
- * Two readers, one behaviour (test/multipart.test.ts runs both over the same
+ * Two readers, one behaviour (multipart.test.ts runs both over the same
  * bodies): a body that declares a small Content-Length is read whole and split
  * in place (buffered.ts), so the many small uploads of a busy node (a
  * `block put` is one 1 KiB part) do not run a chain of Node streams per
