@@ -95,7 +95,7 @@ export async function startDaemon(root: string, overrides: RunOverrides = {}): P
 
     listener = await listenHttp(app, config.ServicePort, config.MaxBodyBytes, () => idle.touch())
     cleanups.push(() => listener!.close())
-    const resp = await startResp(node, config)
+    const resp = await startResp(node, config, () => idle.touch())
     if (resp != null) cleanups.push(async () => { await resp.stop() })
     const apiUrl = `http://127.0.0.1:${listener.port}`
     cleanups.push(() => removeRunFiles(root))

@@ -10,7 +10,8 @@ import { logger } from '../utils/logger.ts'
 
 const log = logger('resp')
 
-export async function startResp(node: LeitherNode, config: SystemVars): Promise<RespServer | undefined> {
+/** `onActivity` is told of client traffic (the idle collector). */
+export async function startResp(node: LeitherNode, config: SystemVars, onActivity?: () => void): Promise<RespServer | undefined> {
   if (config.NOStart.map(s => s.toLowerCase()).includes('resp')) return undefined
   const server = new RespServer({
     bind: config.RespBind,
@@ -19,6 +20,7 @@ export async function startResp(node: LeitherNode, config: SystemVars): Promise<
     maxClients: config.RespMaxClients,
     maxBulkBytes: config.RespMaxBulkBytes,
     open: name => node.databases.open(name),
+    onActivity,
   })
   try {
     await server.start()

@@ -29,6 +29,19 @@ describe('RespServer connection commands', () => {
     expect(await c.call('ECHO\r\n')).toBe("-ERR wrong number of arguments for 'echo' command\r\n")
   })
 
+  test('tells the node of client traffic (its idle collector)', async () => {
+    let chunks = 0
+    const srv = await startServer({ onActivity: () => { chunks++ } })
+    try {
+      const c = await connect(srv)
+      expect(await c.call('PING\r\n')).toBe('+PONG\r\n')
+      expect(await c.call(frame('SET', 'a', '1'))).toBe('+OK\r\n')
+      expect(chunks).toBeGreaterThanOrEqual(2)
+    } finally {
+      await srv.stop()
+    }
+  })
+
   test('runs data commands on the default database', async () => {
     const c = await connect(fx.server)
     expect(await c.call(frame('SET', 'k', 'v'))).toBe('+OK\r\n')

@@ -43,6 +43,8 @@ export interface RespServerOptions {
   sweepIntervalMs?: number
   /** 'node' uses node:net even on Bun (tests of the Node fallback); default: Bun.listen on Bun */
   transport?: TransportKind
+  /** told of every chunk a client sends (the node's idle collector) */
+  onActivity?: () => void
 }
 
 /** Bytes a client may have sent and not yet had parsed (Redis client-query-buffer-limit) */
@@ -162,6 +164,7 @@ export class RespServer implements SessionHost {
     return {
       data: chunk => {
         if (s.closed || s.closing) return
+        this.opts.onActivity?.()
         s.parser.push(chunk)
         if (s.parser.bufferedBytes > queryLimit) {
           log.warn(`closing client ${s.id} (${conn.remoteAddress}): over ${queryLimit} bytes of unparsed input`)
