@@ -155,13 +155,7 @@ export class Keyspace {
       if (entry.checksFirst) return this.runChecked(entry, run, args, ctx, before)
       this.savepoint()
     } else this.beginTransaction()
-    let reply: Reply
-    try {
-      reply = run(this, args, ctx)
-    } catch (e) {
-      reply = this.failure(e, entry)
-    }
-    this.keys.endCommand()
+    const reply = this.invoke(entry, run, args, ctx)
     try {
       if (reply.t === 'error') {
         this.undo(inBatch, before)
@@ -176,6 +170,18 @@ export class Keyspace {
       this.undo(inBatch, before)
       return this.failure(e, entry)
     }
+    return reply
+  }
+
+  /** Runs a write command's body: a throw becomes its error reply; the command's key state ends either way. */
+  private invoke(entry: Entry, run: NonNullable<DbCommand['run']>, args: Uint8Array[], ctx: ExecContext): Reply {
+    let reply: Reply
+    try {
+      reply = run(this, args, ctx)
+    } catch (e) {
+      reply = this.failure(e, entry)
+    }
+    this.keys.endCommand()
     return reply
   }
 
@@ -213,13 +219,7 @@ export class Keyspace {
    */
   private runChecked(entry: Entry, run: NonNullable<DbCommand['run']>, args: Uint8Array[], ctx: ExecContext, before: Snapshot): Reply {
     const writes = this.db.writes
-    let reply: Reply
-    try {
-      reply = run(this, args, ctx)
-    } catch (e) {
-      reply = this.failure(e, entry)
-    }
-    this.keys.endCommand()
+    const reply = this.invoke(entry, run, args, ctx)
     if (reply.t !== 'error') return reply
     if (this.db.writes !== writes) {
       this.broken = oneLine(`ERR ${entry.name} failed after writing (${reply.v}); the batch it was in is undone`)
