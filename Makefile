@@ -6,6 +6,7 @@
 #   make build [BUILD_ARGS='--target linux-arm64'] compiled single binary -> dist/Leither
 #   make test-bin                                  the process tests (test/) against dist/Leither
 #   make release                                   every targets/*.json -> release/dist/ + SHA256SUMS
+#   make bytecode-order                            record the bytecode layout profiles the builds use
 #   make bench [BENCH='add gateway'] [BENCH_ARGS=--smoke]  benchmarks vs reference tools -> bench/results/
 #   make lint | make clean | make deps | make test-deps
 
@@ -22,7 +23,7 @@ RELEASE_ARGS ?=
 TEST_TOOLS := ipfs_cid:ipfs-cid redis-cli:redis-tools redis-benchmark:redis-tools \
               redis-server:redis-server chromium:chromium wrk:wrk nginx:nginx-light
 
-.PHONY: help deps test-deps run test test-bin build release lint clean
+.PHONY: help deps test-deps run test test-bin build release bytecode-order lint clean
 
 help:
 	@sed -n 's/^#   /  /p' Makefile
@@ -81,6 +82,10 @@ build: deps
 
 release: deps
 	$(BUN) release/release.ts $(RELEASE_ARGS)
+
+# Profile-guided bytecode layout (release/bytecode-order.ts); commit the two .order files it writes.
+bytecode-order: deps
+	$(BUN) release/bytecode-order.ts
 
 lint: deps
 	$(TSC) --noEmit -p .

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildExecutable, replaceLocaleCompare, smokeRun } from './build.ts'
+import { bytecodeOrderFiles, profiledShare } from './bytecode-order.ts'
 import pkg from '../package.json' with { type: 'json' }
 
 describe('the compiled binary', () => {
@@ -16,8 +17,12 @@ describe('the compiled binary', () => {
       expect(v.stdout).toContain(`${pkg.version} (abc123)`)
       // Loads the whole network stack inside the binary: a module that reads files next to
       // itself (package.json, native addons) fails here, not on a user's machine.
-      const { readyMs } = await smokeRun(outfile)
+      const { readyMs, output } = await smokeRun(outfile, 30_000, 'debug')
       expect(readyMs).toBeLessThan(30_000)
+      // The committed profiles lay out the bytecode (less of the binary resident). Far under
+      // 90% means start-up changed a lot since they were recorded: run `make bytecode-order`.
+      expect(bytecodeOrderFiles().length).toBe(2)
+      expect(profiledShare(output)).toBeGreaterThan(0.9)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

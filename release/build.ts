@@ -7,7 +7,8 @@
  *   bun release/build.ts --all                  every descriptor in targets/ (node ones -> dist/node/)
  *   bun release/build.ts --node                 Node >= 22 bundle -> dist/node/{Leither,Leither.mjs,lib/}
  *   options: --entry FILE (or $LEITHER_ENTRY; default src/main.ts), --outfile FILE (host build),
- *            --no-bytecode, --no-check (skip running `version` and a short `run` of a host build)
+ *            --no-bytecode, --no-bytecode-order (ignore release/bytecode-order/*.order),
+ *            --no-check (skip running `version` and a short `run` of a host build)
  *
  * Build stamp: the version comes from package.json (src/version.ts imports it, the bundler
  * inlines it). The commit is defined as the global constant `LEITHER_COMMIT` (a string:
@@ -19,6 +20,7 @@ import type { BunPlugin } from 'bun'
 import { spawnSync } from 'node:child_process'
 import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
+import { bytecodeOrderFiles, profiledShare } from './bytecode-order.ts'
 import { findTarget, loadTargets, REPO, type Target } from './targets.ts'
 
 export const DIST = join(REPO, 'dist')
@@ -194,6 +196,8 @@ export interface ExecutableOptions {
   outfile: string
   entry?: string
   bytecode?: boolean
+  /** Lay the bytecode out by the committed profiles (default true; ignored without bytecode). */
+  bytecodeOrder?: boolean
   info?: BuildInfo
 }
 
@@ -204,6 +208,7 @@ export async function buildExecutable (opts: ExecutableOptions): Promise<{ outfi
   const entry = resolve(opts.entry ?? DEFAULT_ENTRY)
   if (opts.target != null && opts.target.kind !== 'bun') throw new Error(`target "${opts.target.name}" is a node target: build it with --node`)
   mkdirSync(dirname(opts.outfile), { recursive: true })
+  const order = opts.bytecodeOrder === false ? [] : bytecodeOrderFiles()
   const attempt = async (bytecode: boolean) => Bun.build({
     entrypoints: [entry, ...EXTRA_ENTRIES.map(e => resolve(REPO, e))],
     plugins: PLUGINS,
@@ -219,6 +224,8 @@ export async function buildExecutable (opts: ExecutableOptions): Promise<{ outfi
       // A daemon must not pick up .env or bunfig.toml from whatever directory it starts in.
       autoloadDotenv: false,
       autoloadBunfig: false,
+      // Profile-guided layout (release/bytecode-order.ts): less of the binary resident.
+      bytecodeOrder: bytecode && order.length > 0 ? order : null,
     },
   })
   let bytecode = opts.bytecode ?? true
@@ -328,7 +335,7 @@ export function smokeTest (binary: string): string {
  * for its api file, stops it with SIGTERM and says how long it took to get ready. This loads
  * the whole network stack, so a module that cannot work inside a compiled binary shows here.
  */
-export async function smokeRun (binary: string, timeoutMs = 30_000): Promise<{ readyMs: number }> {
+export async function smokeRun (binary: string, timeoutMs = 30_000, logLevel = 'warn'): Promise<{ readyMs: number, output: string }> {
   const { mkdtempSync, existsSync } = await import('node:fs')
   const { tmpdir } = await import('node:os')
   const { spawn } = await import('node:child_process')
@@ -337,7 +344,7 @@ export async function smokeRun (binary: string, timeoutMs = 30_000): Promise<{ r
     ServicePort: 0, RespPort: 0, LAN: false, UPnP: false, Bootstrap: [], SwarmListen: ['/ip4/127.0.0.1/tcp/0'],
   }))
   const t0 = performance.now()
-  const child = spawn(binary, ['run', '--root', root], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LEITHER_LOG: 'warn' } })
+  const child = spawn(binary, ['run', '--root', root], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LEITHER_LOG: logLevel } })
   let out = ''
   child.stdout!.on('data', (b: Buffer) => { out += b.toString() })
   child.stderr!.on('data', (b: Buffer) => { out += b.toString() })
@@ -361,7 +368,7 @@ export async function smokeRun (binary: string, timeoutMs = 30_000): Promise<{ r
     const code = await Promise.race([exited, new Promise<number>(res => { timer = setTimeout(() => res(-1), 15_000) })])
     clearTimeout(timer)
     if (code !== 0) throw new Error(`${binary} run did not stop cleanly on SIGTERM (exit ${code}):\n${out}`)
-    return { readyMs }
+    return { readyMs, output: out }
   } finally {
     if (child.exitCode == null) child.kill('SIGKILL')
     rmSync(root, { recursive: true, force: true })
@@ -369,7 +376,7 @@ export async function smokeRun (binary: string, timeoutMs = 30_000): Promise<{ r
 }
 
 function parseArgs (argv: string[]) {
-  const o = { targets: [] as string[], all: false, node: false, bytecode: true, check: true, entry: process.env.LEITHER_ENTRY, outfile: undefined as string | undefined }
+  const o = { targets: [] as string[], all: false, node: false, bytecode: true, bytecodeOrder: true, check: true, entry: process.env.LEITHER_ENTRY, outfile: undefined as string | undefined }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
     const value = () => {
@@ -380,6 +387,7 @@ function parseArgs (argv: string[]) {
     if (a === '--all') o.all = true
     else if (a === '--node') o.node = true
     else if (a === '--no-bytecode') o.bytecode = false
+    else if (a === '--no-bytecode-order') o.bytecodeOrder = false
     else if (a === '--no-check') o.check = false
     else if (a === '--target' || a.startsWith('--target=')) o.targets.push(...value().split(','))
     else if (a === '--entry' || a.startsWith('--entry=')) o.entry = value()
@@ -401,7 +409,7 @@ async function main (argv: string[]): Promise<void> {
   const targets = o.all ? loadTargets() : o.targets.map(findTarget)
   const wantNode = o.node || targets.some(t => t.kind === 'node')
   for (const t of targets.filter(t => t.kind === 'bun')) {
-    const r = await buildExecutable({ target: t, outfile: join(DIST, t.name, t.binary), entry, bytecode: o.bytecode, info })
+    const r = await buildExecutable({ target: t, outfile: join(DIST, t.name, t.binary), entry, bytecode: o.bytecode, bytecodeOrder: o.bytecodeOrder, info })
     console.log(`built ${shown(r.outfile)}  ${mib(r.bytes)}  ${r.ms} ms${r.bytecode ? '' : '  (no bytecode)'}`)
   }
   if (wantNode) {
@@ -410,11 +418,14 @@ async function main (argv: string[]): Promise<void> {
   }
   if (targets.length === 0 && !o.node) {
     const outfile = resolve(o.outfile ?? join(DIST, 'Leither'))
-    const r = await buildExecutable({ outfile, entry, bytecode: o.bytecode, info })
+    const r = await buildExecutable({ outfile, entry, bytecode: o.bytecode, bytecodeOrder: o.bytecodeOrder, info })
     console.log(`built ${shown(r.outfile)}  ${mib(r.bytes)}  ${r.ms} ms${r.bytecode ? '' : '  (no bytecode)'}`)
     if (o.check && entry === DEFAULT_ENTRY) {
       console.log(`check: ${shown(r.outfile)} version -> ${smokeTest(r.outfile)}`)
-      console.log(`check: ${shown(r.outfile)} run -> ready in ${(await smokeRun(r.outfile)).readyMs} ms, stopped cleanly`)
+      const run = await smokeRun(r.outfile, 30_000, 'debug')
+      const share = profiledShare(run.output)
+      const layout = share == null ? 'no bytecode layout profile' : `${(share * 100).toFixed(1)}% of start-up's functions laid out by the profile`
+      console.log(`check: ${shown(r.outfile)} run -> ready in ${run.readyMs} ms, stopped cleanly; ${layout}`)
     }
   }
 }

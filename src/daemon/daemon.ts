@@ -11,6 +11,7 @@ import { loadOrCreateHostKey } from '../node/host-key.ts'
 import { createApiRouter } from '../api/router.ts'
 import { createIpfsGateway, createMiMeiGateway } from '../gateway/index.ts'
 import { createBrowserApi } from '../browser/index.ts'
+import { bytecodeLayout, describeLayout } from './bytecode-layout.ts'
 import { IdleCollector } from './idle-collector.ts'
 import { resolveMiMei } from './resolve-mimei.ts'
 import { startResp } from './resp-listener.ts'
@@ -98,6 +99,9 @@ export async function startDaemon(root: string, overrides: RunOverrides = {}): P
     const resp = await startResp(node, config, () => idle.touch())
     if (resp != null) cleanups.push(async () => { await resp.stop() })
     const apiUrl = `http://127.0.0.1:${listener.port}`
+    // Logged before the run files exist, so whoever waits for them can read it.
+    const layout = await bytecodeLayout()
+    if (layout != null) log.debug(describeLayout(layout))
     cleanups.push(() => removeRunFiles(root))
     await writeRunFiles(root, apiUrl, {
       http: listener.port,
