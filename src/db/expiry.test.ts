@@ -81,6 +81,29 @@ describe('expiry', () => {
     db.close()
   })
 
+  test('the sweeper finds expiries set, moved and removed between its rounds, and atomic batches\' too', () => {
+    const db = new TestDb()
+    db.run('SET far v PX 100000')
+    expect(db.ks.sweepExpired(10, db.now)).toBe(0) // reads the soonest expiry: far away
+    db.run('SET soon v PX 20')
+    db.run('PEXPIRE far 30')
+    db.run('SET kept v PX 10')
+    db.run('PERSIST kept')
+    db.advance(15)
+    expect(db.ks.sweepExpired(10, db.now)).toBe(0)
+    db.advance(10)
+    expect(db.ks.sweepExpired(10, db.now)).toBe(1)
+    db.ks.begin()
+    db.run('SET inbatch v PX 1')
+    db.ks.commit()
+    db.advance(10)
+    expect(db.ks.sweepExpired(10, db.now)).toBe(2) // far (due at 30) and the batch's key
+    db.script([['KEYS *', ['kept']]])
+    db.advance(1_000_000)
+    expect(db.ks.sweepExpired(10, db.now)).toBe(0)
+    db.close()
+  })
+
   test('EXAT and PXAT in the past leave nothing; EXPIRE with a negative time deletes', () => {
     const db = new TestDb()
     db.script([

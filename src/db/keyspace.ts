@@ -77,6 +77,11 @@ export class Keyspace {
   /** Why the open batch can only be undone whole: a command without a savepoint failed after writing. */
   private broken: string | null = null
   private flushed = false
+  /** Transactions committed so far: every change to the file goes through commitTransaction. */
+  private commits = 0
+  /** The soonest expiry as read when `commits` was `expiryReadAt`; no commit since means it still holds. */
+  private nextExpiry = 0
+  private expiryReadAt = -1
   private closed = false
 
   private constructor(raw: SqliteDatabase) {
@@ -195,6 +200,7 @@ export class Keyspace {
   private commitTransaction(): void {
     this.keys.hot.flush()
     this.sCommit.run()
+    this.commits++
     this.keys.hot.end()
   }
 
@@ -375,8 +381,15 @@ export class Keyspace {
   /** Deletes up to `limit` expired keys (leaving tombstones); returns how many. */
   sweepExpired(limit = 1000, now: number = Date.now()): number {
     if (this.readonly || this.closed) return 0
-    // The server sweeps ten times a second: when nothing is due, a read (no write transaction) is all it costs.
-    if (this.batch === null && this.keys.expired(now, 1).length === 0) return 0
+    // The server sweeps ten times a second. Between commits the soonest expiry cannot
+    // change, so an idle keyspace is not read at all until it is due.
+    if (this.batch === null) {
+      if (this.expiryReadAt !== this.commits) {
+        this.nextExpiry = this.keys.nextExpiry()
+        this.expiryReadAt = this.commits
+      }
+      if (now < this.nextExpiry) return 0
+    }
     return this.write(() => {
       const rows = this.keys.expired(now, limit)
       for (const row of rows) this.keys.remove(row.key, row)

@@ -86,6 +86,7 @@ export class KeyTable {
   private readonly sVersion: SqliteStatement
   private readonly sScan: SqliteStatement
   private readonly sExpired: SqliteStatement
+  private readonly sNextExpiry: SqliteStatement
   private readonly sMaxId: SqliteStatement
   private readonly sMeta: SqliteStatement
   private readonly sRetype: SqliteStatement
@@ -125,6 +126,7 @@ export class KeyTable {
     this.sVersion = p('SELECT seq, expire_at AS exp FROM keys WHERE key = ?')
     this.sScan = p('SELECT id, key, type, expire_at AS exp FROM keys WHERE id > ? ORDER BY id LIMIT ?')
     this.sExpired = p('SELECT id, key, type, expire_at AS exp FROM keys WHERE expire_at IS NOT NULL AND expire_at <= ? ORDER BY expire_at LIMIT ?')
+    this.sNextExpiry = p('SELECT min(expire_at) AS exp FROM keys WHERE expire_at IS NOT NULL')
     this.sMaxId = p('SELECT coalesce(max(id), 0) AS id FROM keys')
     this.sRetype = p('UPDATE keys SET type = ?, expire_at = NULL, len = ?, head = 0, value = NULL, seq = ? WHERE id = ?')
     this.sOverwrite = p('UPDATE keys SET (type, expire_at, len, head, value) = (SELECT type, expire_at, len, head, value FROM keys WHERE id = ?), seq = ? WHERE id = ?')
@@ -411,6 +413,12 @@ export class KeyTable {
   /** Up to `count` rows after key id `after`, in id order (SCAN's cursor). */
   scan(after: number, count: number): KeyEntry[] {
     return this.sScan.all<KeyEntry>(after, count)
+  }
+
+  /** The soonest expiry of any key (unix ms, possibly past), or Infinity when no key has one. */
+  nextExpiry(): number {
+    const exp = this.sNextExpiry.get<{ exp: number | null }>()?.exp
+    return exp == null ? Number.POSITIVE_INFINITY : Number(exp)
   }
 
   /** Up to `limit` keys whose expiry has passed, soonest first. */
