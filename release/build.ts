@@ -24,6 +24,7 @@ import { bytecodeOrderFiles, profiledShare } from './bytecode-order.ts'
 import { findTarget, loadTargets, REPO, type Target } from './targets.ts'
 
 export const DIST = join(REPO, 'dist')
+const STARTUP_JIT_POLICY = 8
 export const DEFAULT_ENTRY = join(REPO, 'src/main.ts')
 
 /**
@@ -226,6 +227,10 @@ export async function buildExecutable (opts: ExecutableOptions): Promise<{ outfi
       autoloadBunfig: false,
       // Profile-guided layout (release/bytecode-order.ts): less of the binary resident.
       bytecodeOrder: bytecode && order.length > 0 ? order : null,
+      // Start-up code stays in the interpreter longer (tier-up thresholds ×8) instead of
+      // leaving JIT code behind that never runs again; the node returns to the normal
+      // policy once it is ready (src/daemon/engine-tuning.ts). Idle RSS −0.5 MB in two A/B runs.
+      jitPolicy: STARTUP_JIT_POLICY,
     },
   })
   let bytecode = opts.bytecode ?? true

@@ -12,6 +12,7 @@ import { createApiRouter } from '../api/router.ts'
 import { createIpfsGateway, createMiMeiGateway } from '../gateway/index.ts'
 import { createBrowserApi } from '../browser/index.ts'
 import { bytecodeLayout, describeLayout } from './bytecode-layout.ts'
+import { endStartupJitPolicy } from './engine-tuning.ts'
 import { IdleCollector } from './idle-collector.ts'
 import { resolveMiMei } from './resolve-mimei.ts'
 import { startResp } from './resp-listener.ts'
@@ -109,6 +110,7 @@ export async function startDaemon(root: string, overrides: RunOverrides = {}): P
       ...(resp != null ? { resp: resp.port } : {}),
     })
     log.info(`node ${node.id} (${node.peerId}) ready: api ${apiUrl}, root ${root}`)
+    endStartupJitPolicy()
     // Start-up leaves megabytes of garbage (module evaluation, the first DHT and identify
     // rounds): it is a burst like any other for the idle collector.
     idle.touch()
