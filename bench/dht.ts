@@ -179,7 +179,7 @@ async function measureSwarm(swarm: Member[], queries: number): Promise<SizeResul
 main(async () => {
   const opts = benchOptions()
   const sizes = opts.smoke ? [3] : [10, 30, 50]
-  const queries = opts.smoke ? 1 : 12
+  const queries = opts.smoke ? 1 : 24
   const settleMs = opts.smoke ? 500 : 5000
   const report = new Report('dht', opts, `dht: lookup latency on loopback, ms (${queries} lookups of each kind per size)`)
   const binary = await leitherBinary()
