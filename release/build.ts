@@ -24,7 +24,6 @@ import { bytecodeOrderFiles, profiledShare } from './bytecode-order.ts'
 import { findTarget, loadTargets, REPO, type Target } from './targets.ts'
 
 export const DIST = join(REPO, 'dist')
-const STARTUP_JIT_POLICY = 8
 export const DEFAULT_ENTRY = join(REPO, 'src/main.ts')
 
 /**
@@ -201,6 +200,9 @@ export interface ExecutableOptions {
   bytecodeOrder?: boolean
   info?: BuildInfo
 }
+
+/** Tier-up thresholds multiplied while the compiled node starts (src/daemon/engine-tuning.ts ends it). */
+const STARTUP_JIT_POLICY = 8
 
 /** Compiles one single-file executable. Falls back to no bytecode if Bun refuses it. */
 export async function buildExecutable (opts: ExecutableOptions): Promise<{ outfile: string, bytes: number, ms: number, bytecode: boolean }> {
