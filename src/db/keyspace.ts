@@ -77,11 +77,8 @@ export class Keyspace {
   /** Why the open batch can only be undone whole: a command without a savepoint failed after writing. */
   private broken: string | null = null
   private flushed = false
-  /** Transactions committed so far: every change to the file goes through commitTransaction. */
-  private commits = 0
-  /** The soonest expiry as read when `commits` was `expiryReadAt`; no commit since means it still holds. */
-  private nextExpiry = 0
-  private expiryReadAt = -1
+  /** The soonest expiry as last read; every change to the file commits through commitTransaction, which forgets it. */
+  private nextExpiry: number | undefined
   private closed = false
 
   private constructor(raw: SqliteDatabase) {
@@ -200,7 +197,7 @@ export class Keyspace {
   private commitTransaction(): void {
     this.keys.hot.flush()
     this.sCommit.run()
-    this.commits++
+    this.nextExpiry = undefined
     this.keys.hot.end()
   }
 
@@ -383,13 +380,7 @@ export class Keyspace {
     if (this.readonly || this.closed) return 0
     // The server sweeps ten times a second. Between commits the soonest expiry cannot
     // change, so an idle keyspace is not read at all until it is due.
-    if (this.batch === null) {
-      if (this.expiryReadAt !== this.commits) {
-        this.nextExpiry = this.keys.nextExpiry()
-        this.expiryReadAt = this.commits
-      }
-      if (now < this.nextExpiry) return 0
-    }
+    if (this.batch === null && now < (this.nextExpiry ??= this.keys.nextExpiry())) return 0
     return this.write(() => {
       const rows = this.keys.expired(now, limit)
       for (const row of rows) this.keys.remove(row.key, row)
