@@ -21,6 +21,7 @@ import { spawnSync } from 'node:child_process'
 import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { bytecodeOrderFiles, profiledShare } from './bytecode-order.ts'
+import { startLoopbackNode, type LoopbackNode } from './loopback-node.ts'
 import { findTarget, loadTargets, REPO, type Target } from './targets.ts'
 
 export const DIST = join(REPO, 'dist')
@@ -343,41 +344,20 @@ export function smokeTest (binary: string): string {
  * the whole network stack, so a module that cannot work inside a compiled binary shows here.
  */
 export async function smokeRun (binary: string, timeoutMs = 30_000, logLevel = 'warn'): Promise<{ readyMs: number, output: string }> {
-  const { mkdtempSync, existsSync } = await import('node:fs')
+  const { mkdtempSync } = await import('node:fs')
   const { tmpdir } = await import('node:os')
-  const { spawn } = await import('node:child_process')
   const root = mkdtempSync(join(tmpdir(), 'leither-smoke-'))
-  writeFileSync(join(root, 'SystemVars.json'), JSON.stringify({
-    ServicePort: 0, RespPort: 0, LAN: false, UPnP: false, Bootstrap: [], SwarmListen: ['/ip4/127.0.0.1/tcp/0'],
-  }))
-  const t0 = performance.now()
-  const child = spawn(binary, ['run', '--root', root], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LEITHER_LOG: logLevel } })
-  let out = ''
-  child.stdout!.on('data', (b: Buffer) => { out += b.toString() })
-  child.stderr!.on('data', (b: Buffer) => { out += b.toString() })
-  const exited = new Promise<number>(res => child.on('close', c => res(c ?? 1)))
-  let exitCode: number | undefined
-  void exited.then(c => { exitCode = c })
+  let node: LoopbackNode | undefined
   try {
-    // ports.json is written after api: wait for both, as the test harness does.
-    while (!existsSync(join(root, 'api')) || !existsSync(join(root, 'ports.json'))) {
-      if (exitCode != null) throw new Error(`${binary} run exited with ${exitCode} before it was ready:\n${out}`)
-      if (performance.now() - t0 > timeoutMs) throw new Error(`${binary} run was not ready after ${timeoutMs} ms:\n${out}`)
-      await Bun.sleep(10)
-    }
-    const readyMs = Math.round(performance.now() - t0)
-    const api = readFileSync(join(root, 'api'), 'utf8').trim()
-    const res = await fetch(`${api}/`, { signal: AbortSignal.timeout(10_000) })
-    if (!res.ok) throw new Error(`${binary} run answered GET ${api}/ with ${res.status}:\n${out}`)
+    node = await startLoopbackNode(binary, root, { env: { LEITHER_LOG: logLevel }, timeoutMs })
+    const res = await fetch(`${node.api}/`, { signal: AbortSignal.timeout(10_000) })
+    if (!res.ok) throw new Error(`${binary} run answered GET ${node.api}/ with ${res.status}:\n${node.output()}`)
     await res.arrayBuffer()
-    child.kill('SIGTERM')
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const code = await Promise.race([exited, new Promise<number>(res => { timer = setTimeout(() => res(-1), 15_000) })])
-    clearTimeout(timer)
-    if (code !== 0) throw new Error(`${binary} run did not stop cleanly on SIGTERM (exit ${code}):\n${out}`)
-    return { readyMs, output: out }
+    const code = await node.stop()
+    if (code !== 0) throw new Error(`${binary} run did not stop cleanly on SIGTERM (exit ${code}):\n${node.output()}`)
+    return { readyMs: node.readyMs, output: node.output() }
   } finally {
-    if (child.exitCode == null) child.kill('SIGKILL')
+    if (node != null && node.child.exitCode == null) node.child.kill('SIGKILL')
     rmSync(root, { recursive: true, force: true })
   }
 }

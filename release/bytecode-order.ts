@@ -22,11 +22,12 @@
  * the CLI) and writes daemon.order (the node) and cli.order (one `ipfs add` from
  * the command line). All traffic stays on loopback.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { startLoopbackNode, type LoopbackNode } from './loopback-node.ts'
 import { REPO } from './targets.ts'
 
 export const ORDER_DIR = join(REPO, 'release/bytecode-order')
@@ -61,41 +62,7 @@ export function profiledShare (log: string): number | null {
   return m == null ? null : Number(m[1]) / 100
 }
 
-const LOOPBACK_CONFIG = { UPnP: false, LAN: false, SwarmListen: ['/ip4/127.0.0.1/tcp/0'], RespPort: 0 }
-
-interface Node { root: string, child: ChildProcess, api: string, resp: number, swarm: string[] }
-
-async function startNode (binary: string, root: string, env: Record<string, string> = {}, config: Record<string, unknown> = {}): Promise<Node> {
-  mkdirSync(root, { recursive: true })
-  writeFileSync(join(root, 'SystemVars.json'), JSON.stringify({ ...LOOPBACK_CONFIG, ...config }))
-  const child = spawn(binary, ['run', '--root', root, '--port', '0', '--swarm-port', '0', '--no-lan'], {
-    env: { ...process.env, LEITHER_LOG: 'warn', ...env },
-    stdio: 'ignore',
-  })
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode != null) throw new Error(`node in ${root} exited with ${child.exitCode}`)
-    if (existsSync(join(root, 'ports.json')) && existsSync(join(root, 'api'))) {
-      try {
-        const ports = JSON.parse(readFileSync(join(root, 'ports.json'), 'utf8'))
-        return { root, child, api: readFileSync(join(root, 'api'), 'utf8').trim(), resp: ports.resp, swarm: ports.swarm }
-      } catch { /* half-written: look again */ }
-    }
-    await Bun.sleep(50)
-  }
-  child.kill('SIGKILL')
-  throw new Error(`node in ${root} not ready after 30 s`)
-}
-
-async function stopNode (node: Node): Promise<void> {
-  if (node.child.exitCode != null) return
-  const exited = new Promise<void>(resolve => node.child.once('exit', () => resolve()))
-  node.child.kill('SIGTERM')
-  const timer = setTimeout(() => node.child.kill('SIGKILL'), 15_000)
-  await exited
-  clearTimeout(timer)
-}
-
-async function call (node: Node, path: string, args: string[] = [], query: Record<string, string> = {}, body?: FormData): Promise<Response> {
+async function call (node: LoopbackNode, path: string, args: string[] = [], query: Record<string, string> = {}, body?: FormData): Promise<Response> {
   const url = new URL(`${node.api}/api/v0/${path}`)
   for (const a of args) url.searchParams.append('arg', a)
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v)
@@ -129,7 +96,7 @@ async function redis (port: number, commands: string[][]): Promise<void> {
 }
 
 /** What a user's node does in its first minutes, against `node`, with `peer` as a provider. */
-async function daemonWorkload (node: Node, peer: Node, quietMs: number): Promise<void> {
+async function daemonWorkload (node: LoopbackNode, peer: LoopbackNode, quietMs: number): Promise<void> {
   await Bun.sleep(quietMs) // the idle collector's first step runs 5 s after start-up
   for (const path of ['/', '/api/v0/openapi.json', '/leither.js']) await (await fetch(`${node.api}${path}`)).arrayBuffer()
   for (const p of ['id', 'version', 'swarm/peers', 'repo/stat', 'pin/ls']) await (await call(node, p)).text()
@@ -179,11 +146,11 @@ export async function recordBytecodeOrder (binary: string, outDir: string, opts:
   const work = mkdtempSync(join(tmpdir(), 'leither-order-'))
   const profiles = join(work, 'profiles')
   mkdirSync(profiles)
-  let node: Node | undefined
-  let peer: Node | undefined
+  let node: LoopbackNode | undefined
+  let peer: LoopbackNode | undefined
   try {
-    node = await startNode(binary, join(work, 'node'), { BUN_BYTECODE_ORDER_OUT: join(profiles, 'daemon-%p.order') })
-    peer = await startNode(binary, join(work, 'peer'), {}, { Bootstrap: node.swarm.filter(a => a.startsWith('/ip4/127.0.0.1/')) })
+    node = await startLoopbackNode(binary, join(work, 'node'), { env: { BUN_BYTECODE_ORDER_OUT: join(profiles, 'daemon-%p.order') } })
+    peer = await startLoopbackNode(binary, join(work, 'peer'), { config: { Bootstrap: node.swarm.filter(a => a.startsWith('/ip4/127.0.0.1/')) } })
     await daemonWorkload(node, peer, opts.quietMs ?? 6_000)
     const file = join(work, 'upload.bin')
     writeFileSync(file, bigRandom(2 << 20))
@@ -193,7 +160,8 @@ export async function recordBytecodeOrder (binary: string, outDir: string, opts:
       timeout: 60_000,
     })
     if (cli.status !== 0) throw new Error(`Leither ipfs add exited with ${cli.status}: ${cli.stdout}${cli.stderr}`)
-    await stopNode(node)
+    const code = await node.stop()
+    if (code !== 0) throw new Error(`the recorded node did not stop cleanly (exit ${code}), so its profile may be missing:\n${node.output()}`)
     const written = readdirSync(profiles)
     const pick = (prefix: string) => {
       const found = written.filter(f => f.startsWith(prefix))
@@ -210,7 +178,7 @@ export async function recordBytecodeOrder (binary: string, outDir: string, opts:
     for (const path of Object.values(out)) chmodSync(path, 0o644) // Bun writes them 0600
     return out
   } finally {
-    for (const n of [node, peer]) if (n != null) await stopNode(n).catch(() => {})
+    for (const n of [node, peer]) await n?.stop()
     rmSync(work, { recursive: true, force: true })
   }
 }
